@@ -1,0 +1,39 @@
+import os from "node:os";
+import Tinypool from "tinypool";
+import type { Logger } from "pino";
+import type { PrepareInput, PrepareOutput } from "./prepare";
+import type { OcrInput, OcrOutput } from "../engines/offline/ocr";
+
+export interface WorkerPool {
+  prepare(input: PrepareInput, signal: AbortSignal): Promise<PrepareOutput>;
+  ocr(input: OcrInput, signal: AbortSignal): Promise<OcrOutput>;
+  readonly threads: number;
+  destroy(): Promise<void>;
+}
+
+export interface PoolOptions {
+  threads?: number;
+  /** A different worker module (tests wrap the real one to inject faults). */
+  filename?: string;
+  logger: Logger;
+}
+
+export const defaultWorkerFile = new URL("./worker.mjs", import.meta.url).href;
+
+export function createWorkerPool({ threads = Math.max(1, os.availableParallelism()), filename = defaultWorkerFile, logger }: PoolOptions): WorkerPool {
+  const pool = new Tinypool({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 60_000 });
+  // Without a listener, an error event from a dying worker would crash the whole process.
+  pool.on("error", (error: unknown) => logger.warn({ err: error }, "worker thread failed"));
+
+  // Every task carries a signal: Tinypool only settles a task whose worker exits when the task
+  // can be aborted, so a signal is what turns a dead worker into a retryable failure.
+  const run = <I, O>(name: string, input: I, signal: AbortSignal, transfer?: ArrayBufferLike[]) =>
+    pool.run(input, { name, signal, transferList: transfer as Transferable[] | undefined }) as Promise<O>;
+
+  return {
+    threads,
+    prepare: (input, signal) => run<PrepareInput, PrepareOutput>("prepare", input, signal),
+    ocr: (input, signal) => run<OcrInput, OcrOutput>("ocr", input, signal),
+    destroy: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import sharp from "sharp";
+import phash from "sharp-phash";
+
+/** Gemini tiles images at 768 px and gains nothing from more than ~1536 px on the long side. */
+export const MAX_SIDE = 1536;
+const JPEG_QUALITY = 85;
+
+export interface PrepareInput {
+  bytes: Uint8Array;
+}
+
+export interface PrepareOutput {
+  bytes: Uint8Array;
+  mimeType: "image/jpeg";
+  width: number;
+  height: number;
+  /** SHA-256 of the original bytes: exact duplicates. */
+  sha256: string;
+  /** 64-bit DCT perceptual hash as 16 hex digits: near duplicates. */
+  phash: string;
+}
+
+/** Thrown for bytes that no decoder can read; the image can never succeed. */
+export class UndecodableImageError extends Error {
+  override name = "UndecodableImageError";
+}
+
+export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutput> {
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let result: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    result = await sharp(input, { failOn: "error", limitInputPixels: 100_000_000 })
+      .rotate()
+      .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: "inside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new UndecodableImageError(`cannot decode image: ${(error as Error).message}`);
+  }
+  const bits = await phash(result.data);
+  return {
+    bytes: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength),
+    mimeType: "image/jpeg",
+    width: result.info.width,
+    height: result.info.height,
+    sha256: createHash("sha256").update(input).digest("hex"),
+    phash: BigInt(`0b${bits}`).toString(16).padStart(16, "0"),
+  };
+}
