@@ -23,12 +23,13 @@ export interface EngineResult {
 /**
  * How a failed attempt is handled:
  * - retryable: try the image again after a backoff
+ * - invalidOutput: the answer was not the requested JSON; worth one more try, not more
  * - rateLimited: the key's per-minute quota ran out; pause the whole key, then retry
  * - permanent: this image will never succeed (blocked, undecodable)
  * - config: the key or model is wrong; stop the batch instead of failing every image
  * - quotaExhausted: the key's daily quota ran out; stop the batch, say when it resets
  */
-export type ErrorClass = "retryable" | "rateLimited" | "permanent" | "config" | "quotaExhausted" | "timeout" | "cancelled";
+export type ErrorClass = "retryable" | "invalidOutput" | "rateLimited" | "permanent" | "config" | "quotaExhausted" | "timeout" | "cancelled";
 
 export class EngineError extends Error {
   constructor(

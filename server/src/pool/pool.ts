@@ -27,8 +27,7 @@ export function createWorkerPool({ threads = Math.max(1, os.availableParallelism
 
   // Every task carries a signal: Tinypool only settles a task whose worker exits when the task
   // can be aborted, so a signal is what turns a dead worker into a retryable failure.
-  const run = <I, O>(name: string, input: I, signal: AbortSignal, transfer?: ArrayBufferLike[]) =>
-    pool.run(input, { name, signal, transferList: transfer as Transferable[] | undefined }) as Promise<O>;
+  const run = <I, O>(name: string, input: I, signal: AbortSignal) => pool.run(input, { name, signal }) as Promise<O>;
 
   return {
     threads,

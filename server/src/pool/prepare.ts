@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import sharp from "sharp";
+import sharp, { type OutputInfo } from "sharp";
 import phash from "sharp-phash";
 
 /** Gemini tiles images at 768 px and gains nothing from more than ~1536 px on the long side. */
@@ -10,7 +10,14 @@ export interface PrepareInput {
   bytes: Uint8Array;
 }
 
-export interface PrepareOutput {
+/**
+ * Plain data both ways: errors thrown in a worker lose their class and fields on the way back,
+ * so an undecodable image is an answer, not an exception.
+ */
+export type PrepareOutput = PreparedBytes | { ok: false; reason: string };
+
+export interface PreparedBytes {
+  ok: true;
   bytes: Uint8Array;
   mimeType: "image/jpeg";
   width: number;
@@ -21,14 +28,9 @@ export interface PrepareOutput {
   phash: string;
 }
 
-/** Thrown for bytes that no decoder can read; the image can never succeed. */
-export class UndecodableImageError extends Error {
-  override name = "UndecodableImageError";
-}
-
 export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutput> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let result: { data: Buffer; info: sharp.OutputInfo };
+  let result: { data: Buffer; info: OutputInfo };
   try {
     result = await sharp(input, { failOn: "error", limitInputPixels: 100_000_000 })
       .rotate()
@@ -37,10 +39,11 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new UndecodableImageError(`cannot decode image: ${(error as Error).message}`);
+    return { ok: false, reason: `cannot decode image: ${(error as Error).message}` };
   }
   const bits = await phash(result.data);
   return {
+    ok: true,
     bytes: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength),
     mimeType: "image/jpeg",
     width: result.info.width,

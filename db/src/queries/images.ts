@@ -1,0 +1,196 @@
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { attempts, batches, images, type ImageRow, type ImageStatus } from "../schema";
+
+/** An image is runnable when it waits for its (re)try or when its holder's lease expired. */
+const runnable = sql`(
+  (${images.status} = 'queued' and ${images.nextAttemptAt} <= now())
+  or (${images.status} = 'running' and ${images.leaseExpiresAt} < now())
+)`;
+
+export interface RunnableBatch {
+  batchId: string;
+  workers: number;
+  inFlight: number;
+}
+
+/**
+ * Batches with work to hand out, the least served first: a 3-image submission is offered a
+ * slot before the next image of a 400-image batch that already has its window full.
+ */
+export async function listRunnableBatches(db: Executor, limit = 50): Promise<RunnableBatch[]> {
+  const rows = await db.execute<{ batch_id: string; workers: number; in_flight: number }>(sql`
+    select b.id as batch_id, b.workers,
+      (select count(*)::int from ${images} r where r.batch_id = b.id and r.status = 'running' and r.lease_expires_at >= now()) as in_flight
+    from ${batches} b
+    where b.status in ('queued', 'running')
+      and exists (select 1 from ${images} where ${images.batchId} = b.id and ${runnable})
+    order by in_flight asc, b.created_at asc
+    limit ${limit}`);
+  return rows.map((r) => ({ batchId: r.batch_id, workers: r.workers, inFlight: r.in_flight }));
+}
+
+export interface ClaimedImage {
+  imageId: string;
+  batchId: string;
+  attemptId: number;
+  attemptNumber: number;
+  rateLimitedCount: number;
+  fileName: string;
+  mimeType: string;
+  content: Buffer;
+}
+
+/**
+ * Claims up to `max` runnable images of one batch for `owner`, never more than the batch's
+ * window (`workers`) in flight across all processes. The batch row lock serialises claimers of
+ * the same batch (another process skips it this round) so two processes cannot both fill the
+ * same free slots; SKIP LOCKED keeps claimers of different batches from waiting on each other.
+ */
+export async function claimImages(
+  db: Executor,
+  args: { batchId: string; owner: string; engine: string; leaseMs: number; max: number },
+): Promise<{ claimed: ClaimedImage[]; seq: number }> {
+  const none = { claimed: [], seq: 0 };
+  const [batch] = await db.execute<{ workers: number }>(
+    sql`select workers from ${batches} where id = ${args.batchId} and status in ('queued', 'running') for update skip locked`,
+  );
+  if (!batch) return none;
+  const [{ in_flight }] = (await db.execute<{ in_flight: number }>(
+    sql`select count(*)::int as in_flight from ${images} where batch_id = ${args.batchId} and status = 'running' and lease_expires_at >= now()`,
+  )) as unknown as [{ in_flight: number }];
+  const take = Math.min(args.max, batch.workers - in_flight);
+  if (take <= 0) return none;
+
+  const claimed = await db.execute<{ id: string; attempt_count: number; rate_limited_count: number; file_name: string; mime_type: string; content: Buffer; was_running: boolean }>(sql`
+    with picked as (
+      select id, status = 'running' as was_running from ${images}
+      where batch_id = ${args.batchId} and ${runnable}
+      order by next_attempt_at, position
+      limit ${take}
+      for update skip locked
+    )
+    update ${images} i set
+      status = 'running',
+      lease_owner = ${args.owner},
+      lease_expires_at = now() + ${`${args.leaseMs} milliseconds`}::interval,
+      attempt_count = i.attempt_count + 1
+    from picked where i.id = picked.id
+    returning i.id, i.attempt_count, i.rate_limited_count, i.file_name, i.mime_type, i.content, picked.was_running`);
+  if (claimed.length === 0) return none;
+
+  const takenOver = claimed.filter((c) => c.was_running).map((c) => c.id);
+  if (takenOver.length > 0) {
+    // The previous holder's attempt never reported back: close it so every attempt has an end.
+    await db
+      .update(attempts)
+      .set({ outcome: "lease_expired", finishedAt: sql`now()`, errorClass: "lease", errorMessage: "lease expired; image taken over" })
+      .where(and(inArray(attempts.imageId, takenOver), eq(attempts.outcome, "running")));
+  }
+  const inserted = await db
+    .insert(attempts)
+    .values(claimed.map((c) => ({ imageId: c.id, batchId: args.batchId, attemptNumber: c.attempt_count, worker: args.owner, engine: args.engine })))
+    .returning({ id: attempts.id, imageId: attempts.imageId });
+  const attemptIds = new Map(inserted.map((a) => [a.imageId, a.id]));
+  const [{ progressSeq }] = (await db
+    .update(batches)
+    .set({ status: "running", startedAt: sql`coalesce(${batches.startedAt}, now())`, progressSeq: sql`${batches.progressSeq} + 1` })
+    .where(eq(batches.id, args.batchId))
+    .returning({ progressSeq: batches.progressSeq })) as [{ progressSeq: number }];
+  const list = claimed.map((c) => ({
+    imageId: c.id,
+    batchId: args.batchId,
+    attemptId: attemptIds.get(c.id)!,
+    attemptNumber: c.attempt_count,
+    rateLimitedCount: c.rate_limited_count,
+    fileName: c.file_name,
+    mimeType: c.mime_type,
+    content: c.content,
+  }));
+  return { claimed: list, seq: progressSeq };
+}
+
+/** Pushes the lease forward, e.g. once the attempt really starts after waiting for quota. */
+export async function extendLease(db: Executor, args: { imageId: string; owner: string; attemptNumber: number; leaseMs: number }): Promise<boolean> {
+  const rows = await db
+    .update(images)
+    .set({ leaseExpiresAt: sql`now() + ${`${args.leaseMs} milliseconds`}::interval` })
+    .where(and(eq(images.id, args.imageId), eq(images.leaseOwner, args.owner), eq(images.attemptCount, args.attemptNumber), eq(images.status, "running")))
+    .returning({ id: images.id });
+  return rows.length > 0;
+}
+
+export type ImageOutcome =
+  | { kind: "succeeded"; extraction: unknown; durationMs: number; width: number | null; height: number | null; phash: string | null }
+  | { kind: "retry"; retryInMs: number; errorClass: string; error: string; rateLimited: boolean }
+  | { kind: "failed"; errorClass: string; error: string; durationMs: number | null };
+
+/**
+ * Applies an attempt's outcome to the image, if the attempt still holds the image's lease.
+ * Returns how many images reached a final state (the image and its duplicates), or null when
+ * the lease was lost: another process took the image over, or the batch was stopped.
+ */
+export async function applyImageOutcome(
+  db: Executor,
+  args: { imageId: string; owner: string; attemptNumber: number; outcome: ImageOutcome },
+): Promise<{ succeeded: number; failed: number } | null> {
+  const { outcome } = args;
+  const holdsLease = and(
+    eq(images.id, args.imageId),
+    eq(images.leaseOwner, args.owner),
+    eq(images.attemptCount, args.attemptNumber),
+    eq(images.status, "running"),
+  );
+  const common = { leaseOwner: null, leaseExpiresAt: null } as const;
+  const set =
+    outcome.kind === "succeeded"
+      ? { ...common, status: "succeeded" as const, extraction: outcome.extraction, durationMs: outcome.durationMs, width: outcome.width, height: outcome.height, phash: outcome.phash, errorClass: null, error: null, finishedAt: sql`now()` }
+      : outcome.kind === "retry"
+        ? { ...common, status: "queued" as const, nextAttemptAt: sql`now() + ${`${outcome.retryInMs} milliseconds`}::interval`, errorClass: outcome.errorClass, error: outcome.error, ...(outcome.rateLimited ? { rateLimitedCount: sql`${images.rateLimitedCount} + 1` } : {}) }
+        : { ...common, status: "failed" as const, errorClass: outcome.errorClass, error: outcome.error, durationMs: outcome.durationMs, finishedAt: sql`now()` };
+  const updated = await db.update(images).set(set).where(holdsLease).returning({ id: images.id });
+  if (updated.length === 0) return null;
+  if (outcome.kind === "retry") return { succeeded: 0, failed: 0 };
+
+  const copies = await db
+    .update(images)
+    .set({ status: outcome.kind, errorClass: set.errorClass, error: set.error, finishedAt: sql`now()` })
+    .where(and(eq(images.duplicateOf, args.imageId), eq(images.status, "duplicate")))
+    .returning({ id: images.id });
+  const finished = 1 + copies.length;
+  return outcome.kind === "succeeded" ? { succeeded: finished, failed: 0 } : { succeeded: 0, failed: finished };
+}
+
+/**
+ * Ends every image of a batch that is not final yet (a configuration error, a spent daily
+ * quota, a cancellation). Attempts still running elsewhere will find their lease gone.
+ */
+export async function endOpenImages(db: Executor, args: { batchId: string; status: Extract<ImageStatus, "failed" | "cancelled">; errorClass: string; error: string }) {
+  const rows = await db
+    .update(images)
+    .set({ status: args.status, errorClass: args.errorClass, error: args.error, leaseOwner: null, leaseExpiresAt: null, finishedAt: sql`now()` })
+    .where(and(eq(images.batchId, args.batchId), inArray(images.status, ["queued", "running", "duplicate"])))
+    .returning({ id: images.id });
+  return rows.length;
+}
+
+export async function listImages(db: Executor, batchId: string): Promise<Omit<ImageRow, "content">[]> {
+  const { content: _bytes, ...columns } = getTableColumns(images);
+  return db.select(columns).from(images).where(eq(images.batchId, batchId)).orderBy(asc(images.position));
+}
+
+export async function getImageContent(db: Executor, imageId: string): Promise<Buffer | null> {
+  const [row] = await db.select({ content: images.content }).from(images).where(eq(images.id, imageId));
+  return row?.content ?? null;
+}
+
+/** Failed images back in the queue with a fresh retry budget. */
+export async function requeueFailedImages(db: Executor, batchId: string): Promise<number> {
+  const rows = await db
+    .update(images)
+    // A copy goes back to waiting on its original, which is requeued beside it.
+    .set({ status: sql`case when ${images.duplicateOf} is null then 'queued' else 'duplicate' end`, attemptCount: 0, rateLimitedCount: 0, nextAttemptAt: sql`now()`, errorClass: null, error: null, finishedAt: null })
+    .where(and(eq(images.batchId, batchId), eq(images.status, "failed")))
+    .returning({ id: images.id });
+  return rows.length;
+}

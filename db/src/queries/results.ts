@@ -1,0 +1,71 @@
+import { and, eq, isNotNull, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { attempts, batchMetrics, batchResults, images, shows, type ShowRow } from "../schema";
+
+export interface ImageExtraction {
+  imageId: string;
+  position: number;
+  fileName: string;
+  extraction: unknown;
+}
+
+/** The per-image extractions of a batch's analysed images, in upload order. */
+export async function listExtractions(db: Executor, batchId: string): Promise<ImageExtraction[]> {
+  return db
+    .select({ imageId: images.id, position: images.position, fileName: images.fileName, extraction: images.extraction })
+    .from(images)
+    .where(and(eq(images.batchId, batchId), eq(images.status, "succeeded"), isNotNull(images.extraction)))
+    .orderBy(images.position);
+}
+
+/** Replaces the merged results of a batch: the API's document and the reporting rows. */
+export async function saveBatchResults(db: Executor, batchId: string, data: unknown, rows: Omit<ShowRow, "batchId">[]) {
+  await db
+    .insert(batchResults)
+    .values({ batchId, data })
+    .onConflictDoUpdate({ target: batchResults.batchId, set: { data, updatedAt: sql`now()` } });
+  await db.delete(shows).where(eq(shows.batchId, batchId));
+  for (let i = 0; i < rows.length; i += 200) await db.insert(shows).values(rows.slice(i, i + 200).map((r) => ({ ...r, batchId })));
+}
+
+export async function getBatchResults(db: Executor, batchId: string) {
+  const [row] = await db.select({ data: batchResults.data }).from(batchResults).where(eq(batchResults.batchId, batchId));
+  return row?.data ?? null;
+}
+
+export async function listShows(db: Executor, batchId: string) {
+  return db.select().from(shows).where(eq(shows.batchId, batchId)).orderBy(shows.key);
+}
+
+/** What the measured figures of a batch are computed from. */
+export async function batchTimings(db: Executor, batchId: string) {
+  const imageTimes = await db
+    .select({ durationMs: images.durationMs })
+    .from(images)
+    .where(and(eq(images.batchId, batchId), isNotNull(images.durationMs), sql`${images.duplicateOf} is null`));
+  const [totals] = await db
+    .select({
+      attempts: sql<number>`count(*)::int`,
+      retries: sql<number>`count(*) filter (where ${attempts.attemptNumber} > 1)::int`,
+      rateLimited: sql<number>`count(*) filter (where ${attempts.httpStatus} = 429)::int`,
+      promptTokens: sql<number>`coalesce(sum(${attempts.promptTokens}), 0)::int`,
+      outputTokens: sql<number>`coalesce(sum(${attempts.outputTokens}), 0)::int`,
+      busyMs: sql<number>`coalesce(sum(${attempts.latencyMs}), 0)::int`,
+      firstStart: sql<Date | null>`min(${attempts.startedAt})`,
+      lastEnd: sql<Date | null>`max(${attempts.finishedAt})`,
+    })
+    .from(attempts)
+    .where(eq(attempts.batchId, batchId));
+  return { imageMs: imageTimes.map((r) => r.durationMs!), ...totals! };
+}
+
+export type BatchMetricsInput = typeof batchMetrics.$inferInsert;
+
+export async function saveBatchMetrics(db: Executor, metrics: BatchMetricsInput) {
+  await db.insert(batchMetrics).values(metrics).onConflictDoUpdate({ target: batchMetrics.batchId, set: metrics });
+}
+
+export async function getBatchMetrics(db: Executor, batchId: string) {
+  const [row] = await db.select().from(batchMetrics).where(eq(batchMetrics.batchId, batchId));
+  return row ?? null;
+}

@@ -1,0 +1,172 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+} from "drizzle-orm/pg-core";
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const BATCH_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+export const FINAL_BATCH_STATUSES: readonly BatchStatus[] = ["completed", "failed", "cancelled"];
+
+/** `duplicate` images share the outcome of the identical image they copy. */
+export const IMAGE_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "duplicate"] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+export const ATTEMPT_OUTCOMES = ["running", "succeeded", "retry", "failed", "cancelled", "lease_expired"] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+export const batches = pgTable(
+  "batches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    owner: text("owner").notNull(),
+    status: text("status", { enum: BATCH_STATUSES }).notNull().default("queued"),
+    mode: text("mode", { enum: ["parallel", "sequential"] }).notNull().default("parallel"),
+    workers: integer("workers").notNull(),
+    engine: text("engine").notNull(),
+    sourceUrl: text("source_url"),
+    description: text("description"),
+    idempotencyKey: text("idempotency_key"),
+    totalImages: integer("total_images").notNull(),
+    succeededImages: integer("succeeded_images").notNull().default(0),
+    failedImages: integer("failed_images").notNull().default(0),
+    /** Bumped by every recorded change; the progress stream's event id. */
+    progressSeq: bigint("progress_seq", { mode: "number" }).notNull().default(0),
+    error: text("error"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    startedAt: tstz("started_at"),
+    finishedAt: tstz("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("batches_owner_idempotency_key").on(t.owner, t.idempotencyKey),
+    index("batches_owner_created").on(t.owner, t.createdAt),
+    index("batches_active").on(t.status).where(sql`status in ('queued', 'running')`),
+  ],
+);
+
+export const images = pgTable(
+  "images",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    fileName: text("file_name").notNull(),
+    mimeType: text("mime_type").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    content: bytea("content").notNull(),
+    sha256: text("sha256").notNull(),
+    phash: text("phash"),
+    width: integer("width"),
+    height: integer("height"),
+    duplicateOf: uuid("duplicate_of"),
+    status: text("status", { enum: IMAGE_STATUSES }).notNull().default("queued"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    /** Attempts that ended in a per-minute 429: they wait for the quota, not for a fix. */
+    rateLimitedCount: integer("rate_limited_count").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: tstz("lease_expires_at"),
+    extraction: jsonb("extraction"),
+    errorClass: text("error_class"),
+    error: text("error"),
+    /** Measured time of the successful attempt (or the last one), in ms. */
+    durationMs: integer("duration_ms"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    finishedAt: tstz("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("images_batch_position").on(t.batchId, t.position),
+    index("images_runnable").on(t.batchId, t.nextAttemptAt).where(sql`status in ('queued', 'running')`),
+    index("images_duplicate_of").on(t.duplicateOf),
+  ],
+);
+
+export const attempts = pgTable(
+  "attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    imageId: uuid("image_id").notNull().references(() => images.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    attemptNumber: integer("attempt_number").notNull(),
+    worker: text("worker").notNull(),
+    engine: text("engine").notNull(),
+    startedAt: tstz("started_at").notNull().defaultNow(),
+    finishedAt: tstz("finished_at"),
+    latencyMs: integer("latency_ms"),
+    outcome: text("outcome", { enum: ATTEMPT_OUTCOMES }).notNull().default("running"),
+    errorClass: text("error_class"),
+    errorMessage: text("error_message"),
+    httpStatus: integer("http_status"),
+    model: text("model"),
+    promptTokens: integer("prompt_tokens"),
+    outputTokens: integer("output_tokens"),
+  },
+  (t) => [index("attempts_batch").on(t.batchId), index("attempts_image").on(t.imageId, t.attemptNumber)],
+);
+
+/** The merged data of a batch, as the API serves it (ParsedKaraokeData plus provenance). */
+export const batchResults = pgTable("batch_results", {
+  batchId: uuid("batch_id").primaryKey().references(() => batches.id, { onDelete: "cascade" }),
+  data: jsonb("data").notNull(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});
+
+/** One row per merged show, for reporting with SQL. */
+export const shows = pgTable(
+  "shows",
+  {
+    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    venueName: text("venue_name").notNull(),
+    dayOfWeek: text("day_of_week").notNull(),
+    startTime: text("start_time"),
+    endTime: text("end_time"),
+    date: text("date"),
+    djName: text("dj_name"),
+    vendor: text("vendor"),
+    description: text("description"),
+    address: text("address"),
+    city: text("city"),
+    state: text("state"),
+    zip: text("zip"),
+    phone: text("phone"),
+    confidence: doublePrecision("confidence").notNull(),
+    sourceImageIds: uuid("source_image_ids").array().notNull(),
+    hasConflicts: boolean("has_conflicts").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.key] })],
+);
+
+/** Measured figures of a finished batch. */
+export const batchMetrics = pgTable("batch_metrics", {
+  batchId: uuid("batch_id").primaryKey().references(() => batches.id, { onDelete: "cascade" }),
+  wallMs: integer("wall_ms").notNull(),
+  sumImageMs: integer("sum_image_ms").notNull(),
+  speedup: doublePrecision("speedup").notNull(),
+  successRate: doublePrecision("success_rate").notNull(),
+  meanImageMs: doublePrecision("mean_image_ms"),
+  p50ImageMs: doublePrecision("p50_image_ms"),
+  p95ImageMs: doublePrecision("p95_image_ms"),
+  attempts: integer("attempts").notNull(),
+  retries: integer("retries").notNull(),
+  rateLimited: integer("rate_limited").notNull(),
+  promptTokens: integer("prompt_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  workerUtilisation: doublePrecision("worker_utilisation").notNull(),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+});
+
+export type BatchRow = typeof batches.$inferSelect;
+export type ImageRow = typeof images.$inferSelect;
+export type AttemptRow = typeof attempts.$inferSelect;
+export type ShowRow = typeof shows.$inferInsert;
+export type BatchMetricsRow = typeof batchMetrics.$inferSelect;
+
+/** Counters of rate-limiter-flexible's Drizzle store, shared by every process on the database. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: tstz("expire"),
+});

@@ -1,0 +1,19 @@
+import type { Env } from "../env";
+import type { Logger } from "../logger";
+import { createRuntime } from "../runtime";
+
+export async function serveCommand(env: Env, logger: Logger): Promise<void> {
+  const runtime = await createRuntime(env, logger);
+  const { url } = await runtime.app.start({ port: env.PORT, host: env.HOST });
+  logger.info({ engine: runtime.app.engine.name, model: runtime.app.engine.model }, `showscan listening on ${url}`);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: shutting down`);
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}

@@ -1,0 +1,64 @@
+/** Repairs the OCR mistakes that break field parsing, leaving everything else as read. */
+export function normalizeLine(raw: string): string {
+  return (
+    raw
+      .replace(/[\u2010-\u2015\u2212]/g, "-")
+      .replace(/[\u2018\u2019\u201B`´]/g, "'")
+      .replace(/[\u201C\u201D]/g, '"')
+      .replace(/[•·●▪►★☆♪♫*■«»]/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      // "|" is tesseract's favourite reading of a capital I; a free-standing one is a separator.
+      .replace(/\|(?=[A-Za-z])/g, "I")
+      .replace(/(?<=[A-Z])\|/g, "I")
+      .replace(/\b[A-Z]+l[A-Z]+\b/g, (word) => word.replace(/l/g, "I"))
+      // DJ/KJ read as D], K), Dj, 0J...
+      .replace(/\b([DdKk])(?:[Jj][\]\)\}|]?|[\]\)\}|])(?=\s)/g, (_, letter: string) => `${letter.toUpperCase()}J`)
+      .replace(/\b0J\b/g, "DJ")
+      .replace(/(?<=\b(?:with|w\/|by|host|hosted by)\s)([DK])[Il1](?=\s+[A-Z])/gi, (_, letter: string) => `${letter.toUpperCase()}J`)
+      .replace(/ w\s?\/(?=\s)/gi, " w/")
+      // "1lam": a stray l between the hour and am/pm. Before "am" it is noise (1am), before "pm"
+      // it is a misread 1 (11pm): karaoke ends at 1am far more often than at 11am.
+      .replace(/(\d)[lI|](?=\s?[aA]\.?[mM]\b)/g, "$1")
+      .replace(/(\d)[lI|](?=\s?[pP]\.?[mM]\b)/g, (_, digit: string) => `${digit}1`)
+      .replace(/\b[\dOoIl|]{1,2}[:.][\dOoIl|]{2}\b/g, fixDigits)
+      .replace(/\b[\dOoIl]{1,2}(?=\s?[aApP]\.?[mM]\b)/g, fixDigits)
+      .replace(/\(?[\dOoIl]{3}\)?[\s.-]?[\dOoIl]{3}[\s.-][\dOoIl]{4}\b/g, fixDigits)
+  );
+}
+
+function fixDigits(token: string): string {
+  if (!/\d/.test(token)) return token;
+  return token.replace(/[Oo]/g, "0").replace(/[Il|]/g, "1");
+}
+
+const KEEP_UPPER = new Set(["DJ", "KJ", "VJ", "MC", "BBQ", "VFW", "LLC", "II", "III", "IV", "TV", "USA", "AMVETS"]);
+const SMALL_WORDS = new Set(["of", "at", "on", "in", "by", "and", "the", "a", "an", "for", "to"]);
+
+/** Title-cases text printed in capitals ("O'REILLY'S TAVERN" -> "O'Reilly's Tavern"); mixed case is kept. */
+export function titleCase(text: string): string {
+  if (/[a-z]/.test(text) || !/[A-Z].*[A-Z]/.test(text)) return text;
+  return text
+    .split(" ")
+    .map((word, index) => {
+      if (KEEP_UPPER.has(word)) return word;
+      const lower = word.toLowerCase();
+      if (index > 0 && SMALL_WORDS.has(lower)) return lower;
+      return lower
+        .replace(/^[a-z]/, (c) => c.toUpperCase())
+        .replace(/^(o'|mc)([a-z])/, (_, head: string, c: string) => head.replace(/^[om]/, (h) => h.toUpperCase()) + c.toUpperCase())
+        .replace(/-([a-z])/g, (_, c: string) => `-${c.toUpperCase()}`);
+    })
+    .join(" ");
+}
+
+/** Trims separators and stray punctuation that OCR leaves around a name. */
+export function cleanName(text: string): string {
+  return text
+    .replace(/\s+/g, " ")
+    .replace(/^[\s\-–:|,.;/'"~=_>)\]}]+/, "")
+    .replace(/[\s\-–:|,;/'"~=_<(\[{]+$/, "")
+    .replace(/(?<![A-Z])\.$/, "")
+    .replace(/!+$/, "")
+    .trim();
+}

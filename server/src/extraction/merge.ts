@@ -1,0 +1,91 @@
+import type { Dj, Extraction, Show, Vendor, Venue } from "./schema";
+import { nameKey, showKey } from "./normalize";
+
+export interface Provenance {
+  /** The images (ids) that said so. */
+  sources: string[];
+  /** Fields on which the images disagreed: every distinct value seen, the kept one first. */
+  conflicts: Record<string, unknown[]>;
+}
+
+export type MergedShow = Show & Provenance & { key: string; address: string | null; city: string | null; state: string | null; zip: string | null; phone: string | null };
+export type MergedVenue = Venue & Provenance & { key: string };
+export type MergedDj = Dj & Provenance & { key: string };
+export type MergedVendor = Vendor & Provenance & { key: string };
+
+/** The original service's ParsedKaraokeData, each item carrying what a reviewer needs. */
+export interface MergedResults {
+  shows: MergedShow[];
+  venues: MergedVenue[];
+  djs: MergedDj[];
+  vendors: MergedVendor[];
+}
+
+export interface SourceExtraction {
+  imageId: string;
+  extraction: Extraction;
+}
+
+type Item = Record<string, unknown> & { confidence: number };
+
+/**
+ * Folds one more reading into a merged item: a field the item lacks is taken from the new
+ * reading; where both have a value and they differ, the more confident reading wins and the
+ * disagreement is kept for review instead of being dropped silently.
+ */
+function absorb<T extends Item>(target: T & Provenance, incoming: T, imageId: string): void {
+  if (!target.sources.includes(imageId)) target.sources.push(imageId);
+  const incomingWins = incoming.confidence > target.confidence;
+  for (const [field, value] of Object.entries(incoming)) {
+    if (field === "confidence" || value === null || value === undefined) continue;
+    const current = target[field as keyof T];
+    if (Array.isArray(value)) {
+      const list = (current as unknown[] | undefined) ?? [];
+      (target as Record<string, unknown>)[field] = [...new Set([...list, ...value])];
+    } else if (current === null || current === undefined || current === "") {
+      (target as Record<string, unknown>)[field] = value;
+    } else if (nameKey(String(current)) !== nameKey(String(value))) {
+      const seen = target.conflicts[field] ?? [current];
+      if (!seen.some((v) => nameKey(String(v)) === nameKey(String(value)))) seen.push(value);
+      target.conflicts[field] = seen;
+      if (incomingWins) (target as Record<string, unknown>)[field] = value;
+    }
+  }
+  target.confidence = Math.max(target.confidence, incoming.confidence);
+}
+
+function mergeBy<T extends Item>(readings: { imageId: string; item: T }[], keyOf: (item: T) => string) {
+  const merged = new Map<string, T & Provenance & { key: string }>();
+  for (const { imageId, item } of readings) {
+    const key = keyOf(item);
+    const existing = merged.get(key);
+    if (existing) absorb(existing, item, imageId);
+    else merged.set(key, { ...structuredClone(item), key, sources: [imageId], conflicts: {} });
+  }
+  return [...merged.values()];
+}
+
+const flatten = <K extends keyof Extraction>(sources: SourceExtraction[], kind: K) =>
+  sources.flatMap(({ imageId, extraction }) => extraction[kind].map((item) => ({ imageId, item: item as Extraction[K][number] })));
+
+/** Merges the extractions of a batch's images into one set of listings. */
+export function mergeExtractions(sources: SourceExtraction[]): MergedResults {
+  const venues = mergeBy(flatten(sources, "venues"), (v) => nameKey(v.name));
+  const djs = mergeBy(flatten(sources, "djs"), (d) => nameKey(d.name));
+  const vendors = mergeBy(flatten(sources, "vendors"), (v) => nameKey(v.name));
+  const venueByKey = new Map(venues.map((v) => [v.key, v]));
+  const shows = mergeBy(flatten(sources, "shows"), showKey).map((show): MergedShow => {
+    const venue = venueByKey.get(nameKey(show.venueName));
+    return {
+      ...show,
+      address: venue?.address ?? null,
+      city: venue?.city ?? null,
+      state: venue?.state ?? null,
+      zip: venue?.zip ?? null,
+      phone: venue?.phone ?? null,
+    };
+  });
+  const byDay = (s: MergedShow) => ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].indexOf(s.dayOfWeek);
+  shows.sort((a, b) => byDay(a) - byDay(b) || (a.startTime ?? "").localeCompare(b.startTime ?? "") || a.key.localeCompare(b.key));
+  return { shows, venues, djs, vendors };
+}

@@ -1,0 +1,141 @@
+import { claimImages, extendLease, listRunnableBatches, notifyProgress, type ClaimedImage, type Database } from "@showscan/db";
+import type { Engine } from "../engines/types";
+import type { Logger } from "../logger";
+import type { WorkerPool } from "../pool/pool";
+import { runAttempt } from "./attempt";
+import { batchLog } from "./batch-log";
+import type { QuotaGate } from "./quota";
+import { recordAttempt } from "./record";
+import type { RetryPolicy } from "./retry-policy";
+
+export interface DispatcherOptions {
+  db: Database;
+  engine: Engine;
+  pool: WorkerPool;
+  quota: QuotaGate;
+  logger: Logger;
+  retryPolicy: RetryPolicy;
+  /** Identifies this process in leases and attempt rows. */
+  owner: string;
+  /** Most images in flight in this process, over all batches. */
+  maxConcurrency: number;
+  imageTimeoutMs: number;
+  /** How often to look for due retries and expired leases. */
+  pollMs?: number;
+}
+
+/**
+ * Keeps every running batch's window full: as soon as one image finishes, the next one is
+ * claimed, never waiting for a whole group. Claims go through Postgres, so any number of
+ * processes share the work of one batch and take over images whose holder died.
+ */
+export class Dispatcher {
+  private readonly running = new Map<number, { batchId: string; controller: AbortController; done: Promise<void> }>();
+  private pumping = false;
+  private pumpAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Lease length: a whole attempt plus a margin for quota waits and recording. */
+  private readonly leaseMs: number;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.leaseMs = o.imageTimeoutMs + 15_000;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.o.pollMs ?? 1_000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Asks for a claim round soon; rounds never overlap, a kick during one causes another. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump()
+      .catch((error: unknown) => this.o.logger.error({ err: error }, "dispatcher round failed"))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Aborts this process's attempts on a batch (it was cancelled or stopped). */
+  abortBatch(batchId: string, reason: string): void {
+    for (const entry of this.running.values()) if (entry.batchId === batchId) entry.controller.abort(reason);
+  }
+
+  /** Stops claiming; attempts under way are aborted and handed back to the queue. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const entry of this.running.values()) entry.controller.abort("server shutting down");
+    await Promise.allSettled([...this.running.values()].map((e) => e.done));
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopped && this.running.size < this.o.maxConcurrency) {
+      const batches = await listRunnableBatches(this.o.db);
+      let claimedAny = false;
+      for (const batch of batches) {
+        const room = this.o.maxConcurrency - this.running.size;
+        if (room <= 0 || this.stopped) break;
+        const claimed = await this.o.db.transaction(async (tx) => {
+          const result = await claimImages(tx, { batchId: batch.batchId, owner: this.o.owner, engine: this.o.engine.name, leaseMs: this.leaseMs, max: room });
+          if (result.claimed.length) await notifyProgress(tx, batch.batchId, result.seq);
+          return result.claimed;
+        });
+        for (const claim of claimed) this.launch(claim);
+        claimedAny ||= claimed.length > 0;
+      }
+      if (!claimedAny) return;
+    }
+  }
+
+  private launch(claim: ClaimedImage): void {
+    const controller = new AbortController();
+    const done = this.process(claim, controller.signal).finally(() => {
+      this.running.delete(claim.attemptId);
+      this.kick();
+    });
+    this.running.set(claim.attemptId, { batchId: claim.batchId, controller, done });
+  }
+
+  private async process(claim: ClaimedImage, cancel: AbortSignal): Promise<void> {
+    const { o } = this;
+    const attempt = await runAttempt(
+      claim,
+      {
+        engine: o.engine,
+        pool: o.pool,
+        quota: o.quota,
+        timeoutMs: o.imageTimeoutMs,
+        onStart: async () => {
+          await extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs });
+        },
+      },
+      cancel,
+    );
+    if (!attempt.ok && attempt.error.errorClass === "rateLimited") o.quota.pauseFor(attempt.error.details.retryAfterMs ?? 5_000);
+    if (!attempt.ok && attempt.error.errorClass === "quotaExhausted") o.quota.pauseFor(60_000);
+
+    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy);
+    const { batch } = recorded;
+    if (!batch) return;
+    if (recorded.stopped) this.abortBatch(batch.id, batch.error ?? "batch stopped");
+    if (recorded.retryInMs !== null) setTimeout(() => this.kick(), recorded.retryInMs + 5).unref();
+    batchLog.progressed(o.logger, batch, recorded.processedBefore);
+    if (recorded.metrics) batchLog.finished(o.logger, batch, recorded.metrics);
+  }
+}

@@ -1,0 +1,59 @@
+import { getBatch, progressFigures, type BatchRow, type Executor } from "@showscan/db";
+import { speedup } from "./measure";
+
+/** What a client sees of a running batch: the original service's fields and what a UI needs. */
+export interface BatchProgress {
+  batchId: string;
+  status: BatchRow["status"];
+  totalImages: number;
+  processedImages: number;
+  remainingImages: number;
+  failedImages: number;
+  succeededImages: number;
+  currentBatch: number;
+  totalBatches: number;
+  averageTimePerImage: number;
+  estimatedTimeRemaining: number;
+  inFlight: number;
+  workers: number;
+  elapsedMs: number;
+  speedup: number;
+  error: string | null;
+  seq: number;
+}
+
+/** Every figure comes from recorded rows; none is estimated from settings. */
+export function toProgress(batch: BatchRow, figures: Awaited<ReturnType<typeof progressFigures>>): BatchProgress {
+  const processed = batch.succeededImages + batch.failedImages;
+  const remaining = Math.max(0, batch.totalImages - processed);
+  const totalBatches = Math.max(1, Math.ceil(batch.totalImages / batch.workers));
+  const average = figures.timedImages ? figures.sumImageMs / figures.timedImages : 0;
+  const end = batch.finishedAt ?? figures.now;
+  const elapsedMs = batch.startedAt ? Math.max(0, end.getTime() - batch.startedAt.getTime()) : 0;
+  return {
+    batchId: batch.id,
+    status: batch.status,
+    totalImages: batch.totalImages,
+    processedImages: processed,
+    remainingImages: remaining,
+    failedImages: batch.failedImages,
+    succeededImages: batch.succeededImages,
+    currentBatch: Math.min(totalBatches, Math.floor(processed / batch.workers) + (remaining > 0 ? 1 : 0)),
+    totalBatches,
+    averageTimePerImage: Math.round(average),
+    // A sliding window finishes `workers` images per average image time.
+    estimatedTimeRemaining: Math.round((remaining * average) / batch.workers),
+    inFlight: figures.inFlight,
+    workers: batch.workers,
+    elapsedMs,
+    speedup: Number(speedup(figures.sumImageMs, elapsedMs).toFixed(2)),
+    error: batch.error,
+    seq: batch.progressSeq,
+  };
+}
+
+export async function readProgress(db: Executor, batchId: string): Promise<BatchProgress | null> {
+  const batch = await getBatch(db, batchId);
+  if (!batch) return null;
+  return toProgress(batch, await progressFigures(db, batchId));
+}

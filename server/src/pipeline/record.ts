@@ -1,0 +1,86 @@
+import {
+  advanceBatch, applyImageOutcome, endOpenImages, finishAttempt, notifyProgress, stopBatch,
+  FINAL_BATCH_STATUSES, type BatchMetricsInput, type BatchRow, type ClaimedImage, type Database, type ImageOutcome,
+} from "@showscan/db";
+import type { AttemptResult } from "./attempt";
+import { storeBatchMetrics, storeMergedResults } from "./finalize";
+import { decideRetry, type RetryPolicy } from "./retry-policy";
+
+export interface Recorded {
+  /** The batch after this attempt, or null when the attempt had lost its lease. */
+  batch: BatchRow | null;
+  processedBefore: number;
+  /** Set when this attempt ended the batch. */
+  metrics: BatchMetricsInput | null;
+  retryInMs: number | null;
+  /** The whole batch was stopped (bad key, spent daily quota). */
+  stopped: boolean;
+}
+
+/**
+ * Records one attempt in a single transaction: the attempt row, the image's new state, the
+ * batch counters and progress sequence, the merged results when the batch ends, and the
+ * NOTIFY that subscribers wait for, which Postgres delivers only if all of it commits.
+ */
+export async function recordAttempt(db: Database, claim: ClaimedImage, owner: string, attempt: AttemptResult, policy: RetryPolicy): Promise<Recorded> {
+  return db.transaction(async (tx) => {
+    const usage = attempt.ok ? attempt.result.usage : attempt.error.details.usage;
+    const attemptRow = {
+      attemptId: claim.attemptId,
+      latencyMs: attempt.latencyMs,
+      httpStatus: attempt.ok ? attempt.result.usage.httpStatus : (attempt.error.details.httpStatus ?? null),
+      model: usage?.model ?? null,
+      promptTokens: usage?.promptTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      errorClass: attempt.ok ? null : attempt.error.errorClass,
+      errorMessage: attempt.ok ? null : attempt.error.message,
+    };
+    const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false };
+
+    let batch: BatchRow | undefined;
+    if (!attempt.ok && (attempt.error.errorClass === "config" || attempt.error.errorClass === "quotaExhausted")) {
+      await finishAttempt(tx, { ...attemptRow, outcome: "failed" });
+      const ended = await endOpenImages(tx, { batchId: claim.batchId, status: "failed", errorClass: attempt.error.errorClass, error: attempt.error.message });
+      batch = await stopBatch(tx, claim.batchId, { status: "failed", error: attempt.error.message, failed: ended });
+      result.stopped = true;
+      if (!batch) return result;
+      result.processedBefore = batch.succeededImages + batch.failedImages - ended;
+    } else {
+      const outcome = toOutcome(claim, attempt, policy);
+      const applied = await applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, outcome });
+      if (!applied) {
+        // Someone else holds the image now (lease expired and taken over, or batch stopped).
+        await finishAttempt(tx, { ...attemptRow, outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled" });
+        return result;
+      }
+      await finishAttempt(tx, { ...attemptRow, outcome: outcome.kind === "retry" ? "retry" : outcome.kind });
+      batch = await advanceBatch(tx, claim.batchId, applied);
+      result.processedBefore = batch.succeededImages + batch.failedImages - applied.succeeded - applied.failed;
+      result.retryInMs = outcome.kind === "retry" ? outcome.retryInMs : null;
+    }
+
+    const endedNow = FINAL_BATCH_STATUSES.includes(batch.status) && (result.stopped || result.processedBefore < batch.totalImages);
+    if (endedNow) {
+      await storeMergedResults(tx, batch.id);
+      result.metrics = await storeBatchMetrics(tx, batch);
+    }
+    await notifyProgress(tx, batch.id, batch.progressSeq);
+    result.batch = batch;
+    return result;
+  });
+}
+
+function toOutcome(claim: ClaimedImage, attempt: AttemptResult, policy: RetryPolicy): ImageOutcome {
+  if (attempt.ok) {
+    const { prepared } = attempt;
+    return { kind: "succeeded", extraction: attempt.result.extraction, durationMs: attempt.latencyMs, width: prepared.width, height: prepared.height, phash: prepared.phash };
+  }
+  const { error } = attempt;
+  // Still holding the lease after a cancel means this process is shutting down: hand it back.
+  if (error.errorClass === "cancelled") return { kind: "retry", retryInMs: 0, errorClass: error.errorClass, error: error.message, rateLimited: false };
+  const decision = decideRetry(policy, { errorClass: error.errorClass, retryAfterMs: error.details.retryAfterMs }, claim.attemptNumber, claim.rateLimitedCount);
+  if (decision.retry) {
+    return { kind: "retry", retryInMs: decision.delayMs, errorClass: error.errorClass, error: error.message, rateLimited: error.errorClass === "rateLimited" };
+  }
+  return { kind: "failed", errorClass: error.errorClass, error: error.message, durationMs: attempt.latencyMs || null };
+}

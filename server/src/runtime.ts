@@ -1,0 +1,54 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { connect, createRateLimiter, migrateDatabase, startEmbeddedPostgres } from "@showscan/db";
+import { createApp } from "./app";
+import { createGeminiEngine } from "./engines/gemini/engine";
+import { createOfflineEngine } from "./engines/offline/engine";
+import type { Env } from "./env";
+import type { Logger } from "./logger";
+import { createWorkerPool } from "./pool/pool";
+import { createQuotaGate } from "./pipeline/quota";
+
+const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+/** The database the environment asks for: DATABASE_URL, or the embedded one under DATA_DIR. */
+export async function openDatabase(env: Env, logger: Logger) {
+  if (env.DATABASE_URL) {
+    await migrateDatabase(env.DATABASE_URL);
+    return { url: env.DATABASE_URL, stop: async () => {} };
+  }
+  const embedded = await startEmbeddedPostgres(path.join(env.DATA_DIR, "postgres"), (line) => logger.warn(line));
+  await migrateDatabase(embedded.url);
+  return embedded;
+}
+
+/** The whole service as the environment describes it, ready to start. */
+export async function createRuntime(env: Env, logger: Logger) {
+  const database = await openDatabase(env, logger);
+  const conn = connect(database.url, { max: Math.max(10, env.MAX_CONCURRENCY + 5) });
+  const pool = createWorkerPool({ logger });
+  const engine =
+    env.ENGINE === "gemini"
+      ? createGeminiEngine({ apiKey: env.GEMINI_API_KEY!, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL })
+      : createOfflineEngine({ ocr: (input, signal) => pool.ocr(input, signal) });
+  const limiter = env.GEMINI_RPM && env.ENGINE === "gemini" ? createRateLimiter(conn.db, { keyPrefix: "gemini-rpm", points: env.GEMINI_RPM, durationSeconds: 60 }) : undefined;
+  const app = createApp({
+    conn,
+    engine,
+    pool,
+    logger,
+    quota: createQuotaGate(limiter),
+    config: { maxConcurrency: env.MAX_CONCURRENCY, imageTimeoutMs: env.IMAGE_TIMEOUT_MS, maxRetries: env.MAX_RETRIES, webDist },
+  });
+  return {
+    app,
+    databaseUrl: database.url,
+    async close() {
+      await app.stop();
+      await engine.close?.();
+      await pool.destroy();
+      await conn.close();
+      await database.stop();
+    },
+  };
+}

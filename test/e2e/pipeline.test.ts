@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getBatchMetrics, getBatchResults, listAttempts, listImages } from "../../db/src/index";
+import type { MergedResults } from "../../server/src/extraction/merge";
+import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
+import { extractionFromTruth, generateFlyers, type Flyer } from "../support/flyers";
+import { preparedSha256, startService, waitForBatch, type TestService } from "../support/harness";
+
+/**
+ * The shows a perfect reader of these flyers would list, one per venue, weekday and start, each
+ * venue's details completed from whichever flyer prints them (one may omit the phone, another not).
+ */
+function expectedShows(flyers: Flyer[]) {
+  const all = flyers.flatMap((f) => f.truth.shows);
+  const venue = (name: string, field: "address" | "city" | "state" | "zip" | "phone") =>
+    all.find((s) => s.venue === name && s[field] !== null)?.[field] ?? null;
+  const byKey = new Map<string, object>();
+  for (const s of all) {
+    byKey.set(`${s.venue}|${s.dayOfWeek}|${s.startTime}`, {
+      venueName: s.venue, dayOfWeek: s.dayOfWeek, startTime: s.startTime, endTime: s.endTime, djName: s.djName, vendor: s.vendor,
+      address: venue(s.venue, "address"), city: venue(s.venue, "city"), state: venue(s.venue, "state"), zip: venue(s.venue, "zip"), phone: venue(s.venue, "phone"),
+    });
+  }
+  return [...byKey.values()];
+}
+
+const pick = (s: MergedResults["shows"][number]) => ({
+  venueName: s.venueName, dayOfWeek: s.dayOfWeek, startTime: s.startTime, endTime: s.endTime, djName: s.djName, vendor: s.vendor,
+  address: s.address, city: s.city, state: s.state, zip: s.zip, phone: s.phone,
+});
+
+describe("40 screenshots through the real pipeline", () => {
+  let fake: FakeGemini;
+  let service: TestService;
+  let flyers: Flyer[];
+
+  beforeAll(async () => {
+    flyers = await generateFlyers(15, 7);
+    const answers = new Map<string, Flyer>();
+    for (const flyer of flyers) answers.set(await preparedSha256(flyer.bytes), flyer);
+    fake = await startFakeGemini({
+      latencyMs: () => 150 + Math.random() * 100,
+      answer: (req) => {
+        const flyer = answers.get(req.imageSha256);
+        return flyer ? { json: extractionFromTruth(flyer.truth) } : { fault: "server-error" };
+      },
+    });
+    service = await startService({ fake });
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await fake?.close();
+  });
+
+  it("analyses every image once, merges to the ground truth and keeps counters equal to the rows", async () => {
+    // 15 distinct screenshots and 25 byte-identical copies, shuffled in.
+    const upload = Array.from({ length: 40 }, (_, i) => {
+      const flyer = flyers[(i * 7) % 15]!;
+      return { name: `${String(i).padStart(2, "0")}-${flyer.name}`, bytes: flyer.bytes };
+    });
+    const submitted = await service.app.submit({ owner: "admin", files: upload, workers: 3, mode: "parallel" }, "admin");
+    expect(submitted).toMatchObject({ totalImages: 40, rejected: [] });
+
+    const batch = await waitForBatch(service, submitted.batchId);
+    expect(batch.status).toBe("completed");
+    expect(batch.succeededImages).toBe(40);
+    expect(batch.failedImages).toBe(0);
+
+    const images = await listImages(service.db, batch.id);
+    const attempts = await listAttempts(service.db, batch.id);
+    expect(images.filter((i) => i.status === "succeeded")).toHaveLength(batch.succeededImages);
+    expect(images.filter((i) => i.status === "failed")).toHaveLength(batch.failedImages);
+    // Identical bytes are analysed once: one call per distinct screenshot, one attempt row per call.
+    expect(fake.requests).toHaveLength(15);
+    expect(attempts).toHaveLength(fake.requests.length);
+    expect(attempts.every((a) => a.outcome === "succeeded" && a.attemptNumber === 1 && a.promptTokens! > 0)).toBe(true);
+
+    const results = (await getBatchResults(service.db, batch.id)) as MergedResults;
+    const sortKey = (s: { venueName: string; dayOfWeek: string; startTime: string | null }) => `${s.venueName}|${s.dayOfWeek}|${s.startTime}`;
+    const byKey = (a: { venueName: string; dayOfWeek: string; startTime: string | null }, b: typeof a) => sortKey(a).localeCompare(sortKey(b));
+    expect(results.shows.map(pick).sort(byKey)).toEqual((expectedShows(flyers) as ReturnType<typeof pick>[]).sort(byKey));
+
+    const metrics = await getBatchMetrics(service.db, batch.id);
+    expect(metrics).toMatchObject({ attempts: 15, retries: 0, rateLimited: 0, successRate: 1 });
+    // Three images in flight at all times: the measured speedup comes close to 3.
+    expect(metrics!.speedup).toBeGreaterThan(2);
+    expect(metrics!.speedup).toBeLessThanOrEqual(3.05);
+  });
+});

@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import { getBatch, listen, PROGRESS_CHANNEL, type BatchRow } from "../../db/src/index";
+import { createApp, type AppDeps } from "../../server/src/app";
+import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
+import type { Engine } from "../../server/src/engines/types";
+import { createLogger } from "../../server/src/logger";
+import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
+import { prepareImage } from "../../server/src/pool/prepare";
+import type { RetryPolicy } from "../../server/src/pipeline/retry-policy";
+import type { FakeGemini } from "./fake-gemini";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+export const TEST_MODEL = "gemini-2.5-flash";
+
+export interface ServiceOptions {
+  fake?: FakeGemini;
+  engine?: Engine;
+  database?: TestDatabase;
+  workerFile?: string;
+  retryPolicy?: RetryPolicy;
+  config?: Partial<AppDeps["config"]>;
+  listen?: boolean;
+}
+
+export type TestService = Awaited<ReturnType<typeof startService>>;
+
+/** A real service on a fresh database: real pool, real Gemini SDK against the fake. */
+export async function startService(opts: ServiceOptions = {}) {
+  const database = opts.database ?? (await createTestDatabase());
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const pool: WorkerPool = createWorkerPool({ logger, threads: 2, filename: opts.workerFile });
+  const engine = opts.engine ?? createGeminiEngine({ apiKey: "test-key", model: TEST_MODEL, baseUrl: opts.fake?.url });
+  const app = createApp({
+    conn: database,
+    engine,
+    pool,
+    logger,
+    retryPolicy: opts.retryPolicy,
+    config: { maxConcurrency: 16, imageTimeoutMs: 10_000, maxRetries: 3, pollMs: 100, ...opts.config },
+  });
+  const { url } = await app.start(opts.listen ? { port: 0, host: "127.0.0.1" } : undefined);
+  return {
+    app,
+    url,
+    database,
+    db: database.db,
+    pool,
+    async close({ keepDatabase = false } = {}) {
+      await app.stop();
+      await pool.destroy();
+      if (!keepDatabase) await database.drop();
+    },
+  };
+}
+
+/** Resolves with the batch once it reaches a final state (heard through NOTIFY, checked in the rows). */
+export async function waitForBatch(service: { database: TestDatabase }, batchId: string, timeoutMs = 60_000): Promise<BatchRow> {
+  const { db, client } = service.database;
+  return new Promise<BatchRow>((resolve, reject) => {
+    let unlisten: (() => Promise<void>) | undefined;
+    const finish = (fn: () => void) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      void unlisten?.();
+      fn();
+    };
+    const check = async () => {
+      const batch = await getBatch(db, batchId);
+      if (batch && ["completed", "failed", "cancelled"].includes(batch.status)) finish(() => resolve(batch));
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error(`batch ${batchId} did not finish in ${timeoutMs} ms`))), timeoutMs);
+    const poll = setInterval(() => void check(), 500);
+    void listen(client, PROGRESS_CHANNEL, () => void check()).then((u) => {
+      unlisten = u;
+      void check();
+    });
+  });
+}
+
+/** The key the fake answers by: the SHA-256 of the image as the pipeline will send it. */
+export async function preparedSha256(bytes: Uint8Array): Promise<string> {
+  const prepared = await prepareImage({ bytes });
+  if (!prepared.ok) throw new Error(prepared.reason);
+  return createHash("sha256").update(prepared.bytes).digest("hex");
+}
+
+export const files = (items: { name: string; bytes: Uint8Array }[]) => items.map((i) => ({ name: i.name, bytes: i.bytes }));
