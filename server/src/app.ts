@@ -74,6 +74,7 @@ export function createApp(deps: AppDeps) {
     async start(listenOn?: { port: number; host: string }): Promise<{ url: string | null }> {
       // Uploads to other processes on the same database wake this dispatcher too.
       unlisten = await listen(conn.client, WORK_CHANNEL, () => dispatcher.kick());
+      await deps.pool.warmUp();
       dispatcher.start();
       if (!listenOn) return { url: null };
       await new Promise<void>((resolve, reject) => {

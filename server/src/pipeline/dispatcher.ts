@@ -128,7 +128,6 @@ export class Dispatcher {
       cancel,
     );
     if (!attempt.ok && attempt.error.errorClass === "rateLimited") o.quota.pauseFor(attempt.error.details.retryAfterMs ?? 5_000);
-    if (!attempt.ok && attempt.error.errorClass === "quotaExhausted") o.quota.pauseFor(60_000);
 
     const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy);
     const { batch } = recorded;

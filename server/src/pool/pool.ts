@@ -8,6 +8,8 @@ export interface WorkerPool {
   prepare(input: PrepareInput, signal: AbortSignal): Promise<PrepareOutput>;
   ocr(input: OcrInput, signal: AbortSignal): Promise<OcrOutput>;
   readonly threads: number;
+  /** Starts every thread and loads its modules before real work arrives. */
+  warmUp(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -21,7 +23,7 @@ export interface PoolOptions {
 export const defaultWorkerFile = new URL("./worker.mjs", import.meta.url).href;
 
 export function createWorkerPool({ threads = Math.max(1, os.availableParallelism()), filename = defaultWorkerFile, logger }: PoolOptions): WorkerPool {
-  const pool = new Tinypool({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 60_000 });
+  const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads });
   // Without a listener, an error event from a dying worker would crash the whole process.
   pool.on("error", (error: unknown) => logger.warn({ err: error }, "worker thread failed"));
 
@@ -33,6 +35,11 @@ export function createWorkerPool({ threads = Math.max(1, os.availableParallelism
     threads,
     prepare: (input, signal) => run<PrepareInput, PrepareOutput>("prepare", input, signal),
     ocr: (input, signal) => run<OcrInput, OcrOutput>("ocr", input, signal),
+    async warmUp() {
+      // A task with a signal only goes to an idle thread, so these land one per thread.
+      const signal = AbortSignal.timeout(120_000);
+      await Promise.all(Array.from({ length: threads }, () => run<undefined, boolean>("warm", undefined, signal)));
+    },
     destroy: () => pool.destroy(),
   };
 }

@@ -2,5 +2,5 @@
  * The worker-thread entry: pure task functions over plain data. Nothing here touches the
  * database or any shared state of the main thread.
  */
-export { prepareImage as prepare } from "./prepare";
+export { prepareImage as prepare, warmUp as warm } from "./prepare";
 export { recognizeText as ocr } from "../engines/offline/ocr";

@@ -13,4 +13,5 @@ if (existsSync(built)) {
 }
 
 export const prepare = tasks.prepare;
+export const warm = tasks.warm;
 export const ocr = tasks.ocr;

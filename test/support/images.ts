@@ -1,0 +1,17 @@
+import sharp from "sharp";
+
+/** Small distinct PNG screenshots: cheap stand-ins where the content does not matter. */
+export async function distinctImages(count: number, prefix = "img"): Promise<{ name: string; bytes: Buffer }[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect width="320" height="200" fill="rgb(${(i * 53) % 256},${(i * 97) % 256},${(i * 31) % 256})"/><text x="20" y="120" font-family="DejaVu Sans" font-size="64" fill="#fff">${prefix} ${i}</text></svg>`;
+      return { name: `${prefix}-${i}.png`, bytes: await sharp(Buffer.from(svg)).png().toBuffer() };
+    }),
+  );
+}
+
+/** A PNG cut off halfway: it is a PNG by its header, but no decoder can read it. */
+export async function truncatedPng(): Promise<Buffer> {
+  const [image] = await distinctImages(1, "truncated");
+  return image!.bytes.subarray(0, Math.floor(image!.bytes.length / 2));
+}
