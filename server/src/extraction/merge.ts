@@ -1,5 +1,5 @@
 import type { Dj, Extraction, Show, Vendor, Venue } from "./schema";
-import { nameKey, showKey } from "./normalize";
+import { nameKey, showKey, timeKey } from "./normalize";
 
 export interface Provenance {
   /** The images (ids) that said so. */
@@ -28,6 +28,10 @@ export interface SourceExtraction {
 
 type Item = Record<string, unknown> & { confidence: number };
 
+/** Two readings of a field say the same thing when their keys match ("07:30" is "7:30"). */
+const sameValue = (field: string, a: unknown, b: unknown) =>
+  field === "startTime" || field === "endTime" ? timeKey(String(a)) === timeKey(String(b)) : nameKey(String(a)) === nameKey(String(b));
+
 /**
  * Folds one more reading into a merged item: a field the item lacks is taken from the new
  * reading; where both have a value and they differ, the more confident reading wins and the
@@ -44,10 +48,10 @@ function absorb<T extends Item>(target: T & Provenance, incoming: T, imageId: st
       (target as Record<string, unknown>)[field] = [...new Set([...list, ...value])];
     } else if (current === null || current === undefined || current === "") {
       (target as Record<string, unknown>)[field] = value;
-    } else if (nameKey(String(current)) !== nameKey(String(value))) {
-      const seen = target.conflicts[field] ?? [current];
-      if (!seen.some((v) => nameKey(String(v)) === nameKey(String(value)))) seen.push(value);
-      target.conflicts[field] = seen;
+    } else if (!sameValue(field, current, value)) {
+      const seen = (target.conflicts[field] ?? [current]).filter((v) => !sameValue(field, v, value));
+      // The kept value stands first.
+      target.conflicts[field] = incomingWins ? [value, ...seen] : [...seen, value];
       if (incomingWins) (target as Record<string, unknown>)[field] = value;
     }
   }
@@ -74,7 +78,7 @@ export function mergeExtractions(sources: SourceExtraction[]): MergedResults {
   const djs = mergeBy(flatten(sources, "djs"), (d) => nameKey(d.name));
   const vendors = mergeBy(flatten(sources, "vendors"), (v) => nameKey(v.name));
   const venueByKey = new Map(venues.map((v) => [v.key, v]));
-  const shows = mergeBy(flatten(sources, "shows"), showKey).map((show): MergedShow => {
+  const shows = foldUntimed(mergeBy(flatten(sources, "shows"), showKey)).map((show): MergedShow => {
     const venue = venueByKey.get(nameKey(show.venueName));
     return {
       ...show,
@@ -88,4 +92,23 @@ export function mergeExtractions(sources: SourceExtraction[]): MergedResults {
   const byDay = (s: MergedShow) => ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].indexOf(s.dayOfWeek);
   shows.sort((a, b) => byDay(a) - byDay(b) || (a.startTime ?? "").localeCompare(b.startTime ?? "") || a.key.localeCompare(b.key));
   return { shows, venues, djs, vendors };
+}
+
+type KeyedShow = Show & Provenance & { key: string };
+
+/**
+ * A show read without its start time belongs to the timed show at the same venue and weekday,
+ * when there is exactly one: it fills that show's gaps instead of standing as a second show.
+ */
+function foldUntimed(shows: KeyedShow[]): KeyedShow[] {
+  const slot = (s: Show) => `${nameKey(s.venueName)}|${s.dayOfWeek}`;
+  const timed = new Map<string, KeyedShow[]>();
+  for (const s of shows) if (s.startTime) timed.set(slot(s), [...(timed.get(slot(s)) ?? []), s]);
+  return shows.filter((s) => {
+    const candidates = s.startTime ? [] : (timed.get(slot(s)) ?? []);
+    if (candidates.length !== 1) return true;
+    const { key: _key, sources, conflicts: _conflicts, ...reading } = s;
+    for (const imageId of sources) absorb(candidates[0]!, reading as Show, imageId);
+    return false;
+  });
 }

@@ -7,8 +7,8 @@ export function nameKey(value: string | null | undefined): string {
     .replace(/&/g, " and ")
     .replace(/['’`]/g, "")
     .replace(/[^a-z0-9]+/g, " ")
-    .replace(/^the /, "")
-    .trim();
+    .trim()
+    .replace(/^the /, "");
 }
 
 /** "7:30" and "07:30" are the same start. */

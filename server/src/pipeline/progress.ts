@@ -38,7 +38,7 @@ export function toProgress(batch: BatchRow, figures: Awaited<ReturnType<typeof p
     remainingImages: remaining,
     failedImages: batch.failedImages,
     succeededImages: batch.succeededImages,
-    currentBatch: Math.min(totalBatches, Math.floor(processed / batch.workers) + (remaining > 0 ? 1 : 0)),
+    currentBatch: remaining === 0 ? totalBatches : Math.min(totalBatches, Math.floor(processed / batch.workers) + 1),
     totalBatches,
     averageTimePerImage: Math.round(average),
     // A sliding window finishes `workers` images per average image time.

@@ -24,7 +24,7 @@ export function classifyGeminiError(error: unknown): EngineError {
   if (error instanceof GoogleGenerativeAIFetchError) {
     const status = error.status ?? null;
     const info = detail(error.errorDetails, "google.rpc.ErrorInfo");
-    const message = error.message.replace(/^Error fetching from \S+: /, "").replace(/ \[\{.*$/, "");
+    const message = error.message.replace(/^(\[GoogleGenerativeAI Error\]: )?Error fetching from \S+: /, "").replace(/ \[\{.*$/, "");
     const base = { httpStatus: status };
     if (status === 429) {
       const quota = detail(error.errorDetails, "google.rpc.QuotaFailure");
