@@ -5,8 +5,8 @@ CREATE TABLE "attempts" (
 	"attempt_number" integer NOT NULL,
 	"worker" text NOT NULL,
 	"engine" text NOT NULL,
-	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"finished_at" timestamp with time zone,
+	"started_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp (3) with time zone,
 	"latency_ms" integer,
 	"outcome" text DEFAULT 'running' NOT NULL,
 	"error_class" text,
@@ -32,13 +32,13 @@ CREATE TABLE "batch_metrics" (
 	"prompt_tokens" integer NOT NULL,
 	"output_tokens" integer NOT NULL,
 	"worker_utilisation" double precision NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "batch_results" (
 	"batch_id" uuid PRIMARY KEY NOT NULL,
 	"data" jsonb NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "batches" (
@@ -56,9 +56,9 @@ CREATE TABLE "batches" (
 	"failed_images" integer DEFAULT 0 NOT NULL,
 	"progress_seq" bigint DEFAULT 0 NOT NULL,
 	"error" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"started_at" timestamp with time zone,
-	"finished_at" timestamp with time zone
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"started_at" timestamp (3) with time zone,
+	"finished_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "images" (
@@ -77,21 +77,29 @@ CREATE TABLE "images" (
 	"status" text DEFAULT 'queued' NOT NULL,
 	"attempt_count" integer DEFAULT 0 NOT NULL,
 	"rate_limited_count" integer DEFAULT 0 NOT NULL,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"next_attempt_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"lease_owner" text,
-	"lease_expires_at" timestamp with time zone,
+	"lease_expires_at" timestamp (3) with time zone,
 	"extraction" jsonb,
 	"error_class" text,
 	"error" text,
 	"duration_ms" integer,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"finished_at" timestamp with time zone
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "progress_events" (
+	"batch_id" uuid NOT NULL,
+	"seq" bigint NOT NULL,
+	"data" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "progress_events_batch_id_seq_pk" PRIMARY KEY("batch_id","seq")
 );
 --> statement-breakpoint
 CREATE TABLE "rate_limits" (
 	"key" text PRIMARY KEY NOT NULL,
 	"points" integer DEFAULT 0 NOT NULL,
-	"expire" timestamp with time zone
+	"expire" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "shows" (
@@ -121,6 +129,7 @@ ALTER TABLE "attempts" ADD CONSTRAINT "attempts_batch_id_batches_id_fk" FOREIGN 
 ALTER TABLE "batch_metrics" ADD CONSTRAINT "batch_metrics_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "batch_results" ADD CONSTRAINT "batch_results_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "images" ADD CONSTRAINT "images_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "progress_events" ADD CONSTRAINT "progress_events_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "shows" ADD CONSTRAINT "shows_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "attempts_batch" ON "attempts" USING btree ("batch_id");--> statement-breakpoint
 CREATE INDEX "attempts_image" ON "attempts" USING btree ("image_id","attempt_number");--> statement-breakpoint

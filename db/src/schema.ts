@@ -4,7 +4,8 @@ import {
 } from "drizzle-orm/pg-core";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+// Millisecond precision, as JavaScript dates have: a timestamp read back compares equal (cursors).
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
 
 export const BATCH_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -170,3 +171,18 @@ export const rateLimits = pgTable("rate_limits", {
   points: integer("points").notNull().default(0),
   expire: tstz("expire"),
 });
+
+/**
+ * Every progress snapshot of a batch, numbered by its progress sequence: a subscriber that
+ * reconnects replays what it missed from here, with no gap and no repeat.
+ */
+export const progressEvents = pgTable(
+  "progress_events",
+  {
+    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    data: jsonb("data").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.seq] })],
+);

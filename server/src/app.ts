@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { listen, WORK_CHANNEL, type Database, type DbConnection } from "@showscan/db";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { WebSocketServer } from "ws";
+import { createRateLimiter, listen, WORK_CHANNEL, type Database, type DbConnection } from "@showscan/db";
+import type { Tokens } from "./auth/tokens";
+import { ProgressBus } from "./pipeline/progress-bus";
+import { createContextFactory } from "./trpc/context";
+import { appRouter } from "./trpc/routers/index";
 import type { Engine } from "./engines/types";
 import type { Logger } from "./logger";
 import type { WorkerPool } from "./pool/pool";
@@ -17,9 +24,12 @@ export interface AppDeps {
   engine: Engine;
   pool: WorkerPool;
   logger: Logger;
+  tokens: Tokens;
   quota?: QuotaGate;
   retryPolicy?: RetryPolicy;
   config: {
+    /** Batches a user may submit per minute (admins are not limited). */
+    userBatchesPerMinute?: number;
     maxConcurrency: number;
     imageTimeoutMs: number;
     maxRetries: number;
@@ -51,11 +61,14 @@ export function createApp(deps: AppDeps) {
     pollMs: deps.config.pollMs,
   });
 
+  const bus = new ProgressBus();
   const services: Services = {
     db: conn.db,
     engine,
     logger,
     dispatcher,
+    bus,
+    analyzeLimiter: createRateLimiter(conn.db, { keyPrefix: "analyze", points: deps.config.userBatchesPerMinute ?? 5, durationSeconds: 60 }),
     submit: async (input: SubmitInput, role: Role) => {
       const result = await submitBatch({ db: conn.db, logger, engine: engine.name }, input, UPLOAD_LIMITS[role]);
       dispatcher.kick();
@@ -63,8 +76,15 @@ export function createApp(deps: AppDeps) {
     },
   };
 
-  const server = http.createServer(createHttpApp(services, deps.config.webDist));
+  const createContext = createContextFactory(services, deps.tokens);
+  const server = http.createServer(createHttpApp({ services, tokens: deps.tokens, createContext, webDist: deps.config.webDist }));
+  const wss = new WebSocketServer({ server, path: "/trpc" });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 20_000, pongWaitMs: 10_000 } });
   let unlisten: (() => Promise<void>) | undefined;
+  // A batch stopped by another process (cancelled, bad key) must stop here too.
+  const stopAborts = bus.subscribe("*", (notice) => {
+    if (notice.status === "cancelled" || notice.status === "failed") dispatcher.abortBatch(notice.batchId, `batch ${notice.status}`);
+  });
 
   return {
     ...services,
@@ -74,6 +94,7 @@ export function createApp(deps: AppDeps) {
     async start(listenOn?: { port: number; host: string }): Promise<{ url: string | null }> {
       // Uploads to other processes on the same database wake this dispatcher too.
       unlisten = await listen(conn.client, WORK_CHANNEL, () => dispatcher.kick());
+      await bus.start(conn.client);
       await deps.pool.warmUp();
       dispatcher.start();
       if (!listenOn) return { url: null };
@@ -85,8 +106,13 @@ export function createApp(deps: AppDeps) {
       return { url: `http://${listenOn.host.includes(":") ? `[${listenOn.host}]` : listenOn.host}:${port}` };
     },
     async stop(): Promise<void> {
+      wsHandler.broadcastReconnectNotification();
       await dispatcher.stop();
+      stopAborts();
+      await bus.stop();
       await unlisten?.().catch(() => {});
+      for (const client of wss.clients) client.terminate();
+      wss.close();
       if (server.listening) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -101,5 +127,7 @@ export interface Services {
   engine: Engine;
   logger: Logger;
   dispatcher: Dispatcher;
+  bus: ProgressBus;
+  analyzeLimiter: RateLimiterAbstract;
   submit(input: SubmitInput, role: Role): Promise<SubmitResult>;
 }

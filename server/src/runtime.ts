@@ -2,6 +2,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, createRateLimiter, migrateDatabase, startEmbeddedPostgres } from "@showscan/db";
 import { createApp } from "./app";
+import { loadJwtSecret } from "./auth/secret";
+import { createTokens } from "./auth/tokens";
 import { createGeminiEngine } from "./engines/gemini/engine";
 import { createOfflineEngine } from "./engines/offline/engine";
 import type { Env } from "./env";
@@ -32,8 +34,11 @@ export async function createRuntime(env: Env, logger: Logger) {
       ? createGeminiEngine({ apiKey: env.GEMINI_API_KEY!, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL })
       : createOfflineEngine({ ocr: (input, signal) => pool.ocr(input, signal) });
   const limiter = env.GEMINI_RPM && env.ENGINE === "gemini" ? createRateLimiter(conn.db, { keyPrefix: "gemini-rpm", points: env.GEMINI_RPM, durationSeconds: 60 }) : undefined;
+  const { secret, created: newSecret } = loadJwtSecret(env);
+  const tokens = createTokens(secret);
   const app = createApp({
     conn,
+    tokens,
     engine,
     pool,
     logger,
@@ -42,6 +47,8 @@ export async function createRuntime(env: Env, logger: Logger) {
   });
   return {
     app,
+    tokens,
+    newSecret,
     databaseUrl: database.url,
     async close() {
       await app.stop();

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { getBatch, listen, PROGRESS_CHANNEL, type BatchRow } from "../../db/src/index";
 import { createApp, type AppDeps } from "../../server/src/app";
+import { createTokens } from "../../server/src/auth/tokens";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
 import type { Engine } from "../../server/src/engines/types";
 import { createLogger } from "../../server/src/logger";
@@ -11,6 +12,8 @@ import type { FakeGemini } from "./fake-gemini";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export const TEST_MODEL = "gemini-2.5-flash";
+export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256";
+export const testTokens = createTokens(TEST_JWT_SECRET);
 
 export interface ServiceOptions {
   fake?: FakeGemini;
@@ -32,6 +35,7 @@ export async function startService(opts: ServiceOptions = {}) {
   const engine = opts.engine ?? createGeminiEngine({ apiKey: "test-key", model: TEST_MODEL, baseUrl: opts.fake?.url });
   const app = createApp({
     conn: database,
+    tokens: testTokens,
     engine,
     pool,
     logger,

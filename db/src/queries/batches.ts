@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import { batches, images, type BatchRow } from "../schema";
 
@@ -95,11 +95,27 @@ export async function listBatches(db: Executor, f: BatchListFilter): Promise<Bat
       and(
         f.owner ? eq(batches.owner, f.owner) : undefined,
         f.status?.length ? inArray(batches.status, f.status) : undefined,
-        f.createdAfter ? sql`${batches.createdAt} >= ${f.createdAfter}` : undefined,
+        f.createdAfter ? gte(batches.createdAt, f.createdAfter) : undefined,
         f.createdBefore ? lt(batches.createdAt, f.createdBefore) : undefined,
-        f.cursor ? sql`(${batches.createdAt}, ${batches.id}) < (${f.cursor.createdAt}, ${f.cursor.id})` : undefined,
+        f.cursor ? sql`(${batches.createdAt}, ${batches.id}) < (${f.cursor.createdAt.toISOString()}::timestamptz, ${f.cursor.id}::uuid)` : undefined,
       ),
     )
     .orderBy(desc(batches.createdAt), desc(batches.id))
     .limit(f.limit);
+}
+
+/** Puts a finished batch back to work after `requeued` of its failed images were queued again. */
+export async function reopenBatch(db: Executor, batchId: string, requeued: number) {
+  const [row] = await db
+    .update(batches)
+    .set({
+      status: "running",
+      failedImages: sql`${batches.failedImages} - ${requeued}`,
+      error: null,
+      finishedAt: null,
+      progressSeq: sql`${batches.progressSeq} + 1`,
+    })
+    .where(eq(batches.id, batchId))
+    .returning();
+  return row;
 }

@@ -1,14 +1,45 @@
-import { sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Executor } from "../client";
+import { batches, progressEvents } from "../schema";
 
 /** NOTIFY channels: progress of a batch, and "there is work to claim" for idle dispatchers. */
 export const PROGRESS_CHANNEL = "showscan_progress";
 export const WORK_CHANNEL = "showscan_work";
 
-/** Queued with the transaction: listeners hear it only once the change is committed. */
-export async function notifyProgress(db: Executor, batchId: string, seq: number) {
-  await db.execute(sql`select pg_notify(${PROGRESS_CHANNEL}, ${JSON.stringify({ batchId, seq })})`);
+export interface ProgressNotice {
+  batchId: string;
+  seq: number;
+  status: string;
+}
+
+/**
+ * Stores a snapshot under its sequence number and announces it. The NOTIFY is queued with the
+ * transaction: listeners hear it only once the snapshot is committed and readable.
+ */
+export async function appendProgressEvent(db: Executor, event: { batchId: string; seq: number; status: string; data: unknown }) {
+  await db.insert(progressEvents).values({ batchId: event.batchId, seq: event.seq, data: event.data }).onConflictDoNothing();
+  const notice: ProgressNotice = { batchId: event.batchId, seq: event.seq, status: event.status };
+  await db.execute(sql`select pg_notify(${PROGRESS_CHANNEL}, ${JSON.stringify(notice)})`);
+}
+
+export async function listProgressEvents(db: Executor, batchId: string, afterSeq: number, limit = 500) {
+  return db
+    .select({ seq: progressEvents.seq, data: progressEvents.data })
+    .from(progressEvents)
+    .where(and(eq(progressEvents.batchId, batchId), gt(progressEvents.seq, afterSeq)))
+    .orderBy(asc(progressEvents.seq))
+    .limit(limit);
+}
+
+/** Takes the next progress sequence number of a batch (locking its row until commit). */
+export async function bumpProgressSeq(db: Executor, batchId: string) {
+  const [row] = await db
+    .update(batches)
+    .set({ progressSeq: sql`${batches.progressSeq} + 1` })
+    .where(eq(batches.id, batchId))
+    .returning();
+  return row;
 }
 
 export async function notifyWork(db: Executor) {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createBatch, notifyWork, type Database } from "@showscan/db";
 import type { Logger } from "../logger";
 import { batchLog } from "../pipeline/batch-log";
+import { publishProgress } from "../pipeline/progress";
 import { sniffImageType } from "./sniff";
 import type { UploadLimits } from "./limits";
 
@@ -89,6 +90,7 @@ export async function submitBatch(deps: { db: Database; logger: Logger; engine: 
     images: accepted,
   });
   if (created) {
+    await publishProgress(deps.db, batch.id);
     await notifyWork(deps.db);
     batchLog.started(deps.logger, batch);
   }

@@ -6,6 +6,11 @@ export async function serveCommand(env: Env, logger: Logger): Promise<void> {
   const runtime = await createRuntime(env, logger);
   const { url } = await runtime.app.start({ port: env.PORT, host: env.HOST });
   logger.info({ engine: runtime.app.engine.name, model: runtime.app.engine.model }, `showscan listening on ${url}`);
+  if (runtime.newSecret) {
+    // First start: no way to sign in yet, so hand the operator an admin token.
+    const token = await runtime.tokens.sign({ sub: "admin", role: "admin" });
+    process.stdout.write(`\nFirst start: generated a JWT secret in ${env.DATA_DIR}.\nAdmin token: ${token}\nLog in: ${url}/#token=${token}\n\n`);
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -1,12 +1,27 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { createExpressMiddleware, type CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import express from "express";
 import { databaseNow } from "@showscan/db";
 import type { Services } from "../app";
+import type { Tokens } from "../auth/tokens";
+import type { Context } from "../trpc/context";
+import { appRouter } from "../trpc/routers/index";
+import { uploadSizeGuard } from "./upload-guard";
 
-export function createHttpApp(services: Services, webDist?: string) {
+export interface HttpAppOptions {
+  services: Services;
+  tokens: Tokens;
+  createContext: (opts: CreateExpressContextOptions) => Promise<Context>;
+  webDist?: string;
+}
+
+export function createHttpApp({ services, tokens, createContext, webDist }: HttpAppOptions) {
   const app = express();
   app.disable("x-powered-by");
+
+  app.use("/trpc/batch.analyze", uploadSizeGuard(tokens));
+  app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext }));
 
   app.get("/healthz", async (_req, res) => {
     try {

@@ -1,9 +1,10 @@
-import { claimImages, extendLease, listRunnableBatches, notifyProgress, type ClaimedImage, type Database } from "@showscan/db";
+import { claimImages, extendLease, listRunnableBatches, type ClaimedImage, type Database } from "@showscan/db";
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
 import { runAttempt } from "./attempt";
 import { batchLog } from "./batch-log";
+import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
 import { recordAttempt } from "./record";
 import type { RetryPolicy } from "./retry-policy";
@@ -93,7 +94,7 @@ export class Dispatcher {
         if (room <= 0 || this.stopped) break;
         const claimed = await this.o.db.transaction(async (tx) => {
           const result = await claimImages(tx, { batchId: batch.batchId, owner: this.o.owner, engine: this.o.engine.name, leaseMs: this.leaseMs, max: room });
-          if (result.claimed.length) await notifyProgress(tx, batch.batchId, result.seq);
+          if (result.claimed.length) await publishProgress(tx, batch.batchId);
           return result.claimed;
         });
         for (const claim of claimed) this.launch(claim);

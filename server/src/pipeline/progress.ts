@@ -1,4 +1,4 @@
-import { getBatch, progressFigures, type BatchRow, type Executor } from "@showscan/db";
+import { appendProgressEvent, getBatch, progressFigures, type BatchRow, type Executor } from "@showscan/db";
 import { speedup } from "./measure";
 
 /** What a client sees of a running batch: the original service's fields and what a UI needs. */
@@ -56,4 +56,14 @@ export async function readProgress(db: Executor, batchId: string): Promise<Batch
   const batch = await getBatch(db, batchId);
   if (!batch) return null;
   return toProgress(batch, await progressFigures(db, batchId));
+}
+
+/**
+ * Stores the batch's current snapshot under its current sequence number and announces it.
+ * Called in the transaction that bumped the sequence, so the snapshot is exactly that state.
+ */
+export async function publishProgress(tx: Executor, batchId: string): Promise<BatchProgress | null> {
+  const progress = await readProgress(tx, batchId);
+  if (progress) await appendProgressEvent(tx, { batchId, seq: progress.seq, status: progress.status, data: progress });
+  return progress;
 }

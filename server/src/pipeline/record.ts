@@ -1,9 +1,10 @@
 import {
-  advanceBatch, applyImageOutcome, endOpenImages, finishAttempt, notifyProgress, stopBatch,
+  advanceBatch, applyImageOutcome, endOpenImages, finishAttempt, stopBatch,
   FINAL_BATCH_STATUSES, type BatchMetricsInput, type BatchRow, type ClaimedImage, type Database, type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult } from "./attempt";
 import { storeBatchMetrics, storeMergedResults } from "./finalize";
+import { publishProgress } from "./progress";
 import { decideRetry, type RetryPolicy } from "./retry-policy";
 
 export interface Recorded {
@@ -64,7 +65,7 @@ export async function recordAttempt(db: Database, claim: ClaimedImage, owner: st
       await storeMergedResults(tx, batch.id);
       result.metrics = await storeBatchMetrics(tx, batch);
     }
-    await notifyProgress(tx, batch.id, batch.progressSeq);
+    await publishProgress(tx, batch.id);
     result.batch = batch;
     return result;
   });

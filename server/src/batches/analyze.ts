@@ -1,0 +1,34 @@
+import { TRPCError } from "@trpc/server";
+import { RateLimiterRes } from "rate-limiter-flexible";
+import { findBatchByIdempotencyKey } from "@showscan/db";
+import type { Services } from "../app";
+import type { User } from "../auth/tokens";
+import { readAnalyzeForm } from "./form";
+import { SubmitError } from "./submit";
+
+/**
+ * `batch.analyze`: reads the upload, replays an idempotent retry, applies the per-user rate
+ * limit (admins are not limited), and submits. Answers with the batch id at once.
+ */
+export async function analyzeBatch(services: Services, user: User, form: FormData) {
+  const input = await readAnalyzeForm(form, user);
+  if (input.idempotencyKey) {
+    const earlier = await findBatchByIdempotencyKey(services.db, user.sub, input.idempotencyKey);
+    if (earlier) return { batchId: earlier.id, totalImages: earlier.totalImages, rejected: [], created: false };
+  }
+  if (user.role !== "admin") {
+    try {
+      await services.analyzeLimiter.consume(user.sub);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.ceil(rejection.msBeforeNext / 1000);
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${seconds} s` });
+    }
+  }
+  try {
+    return await services.submit(input, user.role);
+  } catch (error) {
+    if (error instanceof SubmitError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+    throw error;
+  }
+}

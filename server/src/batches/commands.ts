@@ -1,0 +1,38 @@
+import { TRPCError } from "@trpc/server";
+import { endOpenImages, notifyWork, reopenBatch, requeueFailedImages, stopBatch, type Database } from "@showscan/db";
+import type { Dispatcher } from "../pipeline/dispatcher";
+import { storeBatchMetrics, storeMergedResults } from "../pipeline/finalize";
+import { publishProgress } from "../pipeline/progress";
+
+/**
+ * Stops a batch: images not yet analysed are cancelled, attempts in flight are aborted (here at
+ * once, in other processes when they hear the cancelled status), what did finish is merged.
+ */
+export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher }, batchId: string) {
+  const batch = await deps.db.transaction(async (tx) => {
+    const cancelled = await endOpenImages(tx, { batchId, status: "cancelled", errorClass: "cancelled", error: "cancelled" });
+    const stopped = await stopBatch(tx, batchId, { status: "cancelled", error: "cancelled by request", failed: 0 });
+    if (!stopped) return null;
+    await storeMergedResults(tx, batchId);
+    await storeBatchMetrics(tx, stopped);
+    await publishProgress(tx, batchId);
+    return { ...stopped, cancelledImages: cancelled };
+  });
+  if (!batch) throw new TRPCError({ code: "CONFLICT", message: "the batch has already ended" });
+  deps.dispatcher.abortBatch(batchId, "batch cancelled");
+  return { batchId, status: batch.status, cancelledImages: batch.cancelledImages };
+}
+
+/** Queues a batch's failed images again, each with a fresh retry budget. */
+export async function retryFailedImages(deps: { db: Database; dispatcher: Dispatcher }, batchId: string) {
+  const requeued = await deps.db.transaction(async (tx) => {
+    const count = await requeueFailedImages(tx, batchId);
+    if (count === 0) return 0;
+    await reopenBatch(tx, batchId, count);
+    await publishProgress(tx, batchId);
+    await notifyWork(tx);
+    return count;
+  });
+  deps.dispatcher.kick();
+  return { batchId, requeued };
+}

@@ -1,0 +1,53 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { User } from "../auth/tokens";
+import type { SubmitInput } from "./submit";
+
+/** The non-file fields of an analyze upload. */
+export const analyzeFieldsSchema = z.object({
+  sourceUrl: z.url().max(2_000).optional(),
+  description: z.string().max(5_000).optional(),
+  workers: z.coerce.number().int().min(1).max(5).optional(),
+  mode: z.enum(["parallel", "sequential"]).optional(),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+});
+
+export const DEFAULT_WORKERS = 3;
+
+/** Reads the FormData of `batch.analyze` into a submission; workers and mode are admin options. */
+export async function readAnalyzeForm(form: FormData, user: User): Promise<SubmitInput> {
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  };
+  const parsed = analyzeFieldsSchema.safeParse({
+    sourceUrl: text("sourceUrl"),
+    description: text("description"),
+    workers: text("workers"),
+    mode: text("mode"),
+    idempotencyKey: text("idempotencyKey"),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new TRPCError({ code: "BAD_REQUEST", message: `${issue.path.join(".")}: ${issue.message}` });
+  }
+  const fields = parsed.data;
+  if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "workers and mode are admin options" });
+  }
+  const files = await Promise.all(
+    form
+      .getAll("images")
+      .filter((entry): entry is File => typeof entry !== "string")
+      .map(async (file) => ({ name: file.name || "unnamed", bytes: new Uint8Array(await file.arrayBuffer()) })),
+  );
+  return {
+    owner: user.sub,
+    files,
+    workers: fields.workers ?? DEFAULT_WORKERS,
+    mode: fields.mode ?? "parallel",
+    sourceUrl: fields.sourceUrl,
+    description: fields.description,
+    idempotencyKey: fields.idempotencyKey,
+  };
+}

@@ -1,0 +1,50 @@
+import { FINAL_BATCH_STATUSES, getBatch, listProgressEvents, type Database } from "@showscan/db";
+import type { BatchProgress } from "../pipeline/progress";
+import type { ProgressBus } from "../pipeline/progress-bus";
+
+/**
+ * The stored progress events of a batch after `lastEventId`, then each new one as it is
+ * committed, ending after the final one. It subscribes before it reads, so an event committed
+ * in between is not missed; ids come from the database, so a resumed stream has no gap and no
+ * repeat. Without `lastEventId` it starts from the latest snapshot.
+ */
+export async function* streamProgress(
+  deps: { db: Database; bus: ProgressBus },
+  batchId: string,
+  lastEventId: number | null,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<{ seq: number; progress: BatchProgress }> {
+  let wake: (() => void) | null = null;
+  let pending = true;
+  const unsubscribe = deps.bus.subscribe(batchId, () => {
+    pending = true;
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    let after = lastEventId ?? -1;
+    if (lastEventId === null) {
+      const batch = await getBatch(deps.db, batchId);
+      after = batch ? batch.progressSeq - 1 : -1;
+    }
+    while (!signal?.aborted) {
+      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+      pending = false;
+      wake = null;
+      for (;;) {
+        const events = await listProgressEvents(deps.db, batchId, after);
+        for (const event of events) {
+          after = event.seq;
+          const progress = event.data as BatchProgress;
+          yield { seq: event.seq, progress };
+          if (FINAL_BATCH_STATUSES.includes(progress.status)) return;
+        }
+        if (events.length < 500) break;
+      }
+    }
+  } finally {
+    unsubscribe();
+    signal?.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,97 @@
+import { getBatchMetrics, getBatchResults, listAttempts, listBatches, listExtractions, listImages, type BatchRow, type Database } from "@showscan/db";
+import { mergeExtractions, type MergedResults } from "../extraction/merge";
+import { extractionSchema } from "../extraction/schema";
+import { readProgress } from "../pipeline/progress";
+
+/** Plain words for each error class, for people reading a batch's images. */
+const PLAIN: Record<string, string> = {
+  retryable: "a temporary problem (network, server error or a crashed worker)",
+  timeout: "the analysis took too long",
+  invalidOutput: "the model's answer was not usable",
+  rateLimited: "the key's per-minute quota was exhausted",
+  permanent: "this image cannot be analysed",
+  config: "the service's Gemini configuration is wrong",
+  quotaExhausted: "the key's daily quota is used up",
+  cancelled: "the batch was cancelled",
+  lease: "the server handling it stopped; another one took over",
+};
+
+export async function batchDetail(db: Database, batch: BatchRow) {
+  const [progress, metrics] = await Promise.all([readProgress(db, batch.id), getBatchMetrics(db, batch.id)]);
+  return {
+    id: batch.id,
+    owner: batch.owner,
+    status: batch.status,
+    mode: batch.mode,
+    workers: batch.workers,
+    engine: batch.engine,
+    sourceUrl: batch.sourceUrl,
+    description: batch.description,
+    error: batch.error,
+    createdAt: batch.createdAt,
+    startedAt: batch.startedAt,
+    finishedAt: batch.finishedAt,
+    progress: progress!,
+    metrics,
+  };
+}
+
+export async function batchImages(db: Database, batchId: string) {
+  const [images, attempts] = await Promise.all([listImages(db, batchId), listAttempts(db, batchId)]);
+  return images.map((image) => ({
+    id: image.id,
+    position: image.position,
+    fileName: image.fileName,
+    mimeType: image.mimeType,
+    byteSize: image.byteSize,
+    status: image.status,
+    duplicateOf: image.duplicateOf,
+    durationMs: image.durationMs,
+    error: image.error,
+    errorExplained: image.errorClass ? (PLAIN[image.errorClass] ?? image.errorClass) : null,
+    finishedAt: image.finishedAt,
+    attempts: attempts
+      .filter((a) => a.imageId === image.id)
+      .map((a) => ({
+        number: a.attemptNumber,
+        outcome: a.outcome,
+        startedAt: a.startedAt,
+        latencyMs: a.latencyMs,
+        errorClass: a.errorClass,
+        error: a.errorMessage,
+        httpStatus: a.httpStatus,
+        model: a.model,
+        promptTokens: a.promptTokens,
+        outputTokens: a.outputTokens,
+      })),
+  }));
+}
+
+/** The merged data: stored once the batch ended, merged from what is in so far while it runs. */
+export async function batchResults(db: Database, batch: BatchRow): Promise<MergedResults & { final: boolean }> {
+  const stored = batch.finishedAt ? ((await getBatchResults(db, batch.id)) as MergedResults | null) : null;
+  if (stored) return { ...stored, final: true };
+  const rows = await listExtractions(db, batch.id);
+  return { ...mergeExtractions(rows.map((r) => ({ imageId: r.imageId, extraction: extractionSchema.parse(r.extraction) }))), final: false };
+}
+
+export async function batchPage(db: Database, filter: Parameters<typeof listBatches>[1]) {
+  const rows = await listBatches(db, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((b) => ({
+      id: b.id,
+      owner: b.owner,
+      status: b.status,
+      totalImages: b.totalImages,
+      succeededImages: b.succeededImages,
+      failedImages: b.failedImages,
+      workers: b.workers,
+      description: b.description,
+      createdAt: b.createdAt,
+      finishedAt: b.finishedAt,
+    })),
+    nextCursor: rows.length > filter.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+  };
+}

@@ -1,0 +1,26 @@
+import type { RequestHandler } from "express";
+import { UPLOAD_LIMITS } from "../batches/limits";
+import type { Tokens } from "../auth/tokens";
+
+/** Room for the multipart boundaries and the text fields around the files. */
+const FORM_OVERHEAD = 1024 * 1024;
+
+/**
+ * Refuses an upload larger than the sender's batch limit from its declared length, before a
+ * byte of it is buffered; per-file limits are checked once the form is read.
+ */
+export function uploadSizeGuard(tokens: Tokens): RequestHandler {
+  return async (req, res, next) => {
+    const token = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const user = token ? await tokens.verify(token) : null;
+    const limit = UPLOAD_LIMITS[user?.role ?? "user"].maxBatchBytes + FORM_OVERHEAD;
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > limit) {
+      res.status(413).json({
+        error: { message: `upload too large: at most ${Math.round(limit / 1024 / 1024)} MB`, code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "batch.analyze" } },
+      });
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,68 @@
+import { TRPCError, tracked } from "@trpc/server";
+import { z } from "zod";
+import { BATCH_STATUSES } from "@showscan/db";
+import { findVisibleBatch } from "../../batches/access";
+import { analyzeBatch } from "../../batches/analyze";
+import { cancelBatch, retryFailedImages } from "../../batches/commands";
+import { streamProgress } from "../../batches/progress-stream";
+import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
+import { protectedProcedure, router } from "../trpc";
+
+const byId = z.object({ batchId: z.uuid() });
+
+const cursorSchema = z
+  .string()
+  .regex(/^[^|]+\|[0-9a-f-]{36}$/, "not a cursor from batch.list")
+  .transform((c) => {
+    const [createdAt, id] = c.split("|") as [string, string];
+    return { createdAt: new Date(createdAt), id };
+  });
+
+export const batchRouter = router({
+  analyze: protectedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, input)),
+
+  onProgress: protectedProcedure
+    .input(byId.extend({ lastEventId: z.coerce.number().int().min(-1).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
+      for await (const { seq, progress } of streamProgress(ctx.services, input.batchId, input.lastEventId ?? null, signal)) {
+        yield tracked(String(seq), progress);
+      }
+    }),
+
+  byId: protectedProcedure.input(byId).query(async ({ ctx, input }) => batchDetail(ctx.services.db, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId))),
+
+  list: protectedProcedure
+    .input(
+      z.object({
+        status: z.array(z.enum(BATCH_STATUSES)).optional(),
+        createdAfter: z.coerce.date().optional(),
+        createdBefore: z.coerce.date().optional(),
+        /** Admins may list one owner's batches; users always see only their own. */
+        owner: z.string().optional(),
+        cursor: cursorSchema.nullish(),
+        limit: z.number().int().min(1).max(100).default(20),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      batchPage(ctx.services.db, { ...input, cursor: input.cursor ?? undefined, owner: ctx.user.role === "admin" ? input.owner : ctx.user.sub }),
+    ),
+
+  images: protectedProcedure.input(byId).query(async ({ ctx, input }) => {
+    await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
+    return batchImages(ctx.services.db, input.batchId);
+  }),
+
+  results: protectedProcedure.input(byId).query(async ({ ctx, input }) => batchResults(ctx.services.db, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId))),
+
+  cancel: protectedProcedure.input(byId).mutation(async ({ ctx, input }) => {
+    await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
+    return cancelBatch(ctx.services, input.batchId);
+  }),
+
+  retryFailed: protectedProcedure.input(byId).mutation(async ({ ctx, input }) => {
+    const batch = await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
+    if (batch.status === "cancelled") throw new TRPCError({ code: "CONFLICT", message: "a cancelled batch cannot be resumed" });
+    return retryFailedImages(ctx.services, input.batchId);
+  }),
+});

@@ -1,0 +1,24 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Context } from "./context";
+
+/** tRPC is set up here once; routers import the builders below. */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // Upload rejections travel with the error so a client can name each refused file.
+    const rejected = (error.cause as { rejected?: unknown } | undefined)?.rejected;
+    return rejected ? { ...shape, data: { ...shape.data, rejected } } : shape;
+  },
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+
+export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.badToken ? "invalid or expired token" : "sign in: send a bearer token" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "admin only" });
+  return next();
+});
