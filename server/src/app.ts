@@ -81,9 +81,11 @@ export function createApp(deps: AppDeps) {
   const wss = new WebSocketServer({ server, path: "/trpc" });
   const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 20_000, pongWaitMs: 10_000 } });
   let unlisten: (() => Promise<void>) | undefined;
-  // A batch stopped by another process (cancelled, bad key) must stop here too.
-  const stopAborts = bus.subscribe("*", (notice) => {
+  const stopFollowing = bus.subscribe("*", (notice) => {
+    // A batch stopped by another process (cancelled, bad key) must stop here too.
     if (notice.status === "cancelled" || notice.status === "failed") dispatcher.abortBatch(notice.batchId, `batch ${notice.status}`);
+    // Another process finishing an image may have freed a slot of a shared window.
+    else if (notice.status === "running") dispatcher.kick();
   });
 
   return {
@@ -108,7 +110,7 @@ export function createApp(deps: AppDeps) {
     async stop(): Promise<void> {
       wsHandler.broadcastReconnectNotification();
       await dispatcher.stop();
-      stopAborts();
+      stopFollowing();
       await bus.stop();
       await unlisten?.().catch(() => {});
       for (const client of wss.clients) client.terminate();

@@ -44,8 +44,9 @@ export interface ClaimedImage {
 /**
  * Claims up to `max` runnable images of one batch for `owner`, never more than the batch's
  * window (`workers`) in flight across all processes. The batch row lock serialises claimers of
- * the same batch (another process skips it this round) so two processes cannot both fill the
- * same free slots; SKIP LOCKED keeps claimers of different batches from waiting on each other.
+ * the same batch, so two processes cannot both fill the same free slots; it is held only for
+ * this short transaction, so waiting for it beats skipping the batch until the next round.
+ * SKIP LOCKED on the images keeps a claimer from waiting on rows another one is taking.
  */
 export async function claimImages(
   db: Executor,
@@ -53,7 +54,7 @@ export async function claimImages(
 ): Promise<{ claimed: ClaimedImage[]; seq: number }> {
   const none = { claimed: [], seq: 0 };
   const [batch] = await db.execute<{ workers: number }>(
-    sql`select workers from ${batches} where id = ${args.batchId} and status in ('queued', 'running') for update skip locked`,
+    sql`select workers from ${batches} where id = ${args.batchId} and status in ('queued', 'running') for update`,
   );
   if (!batch) return none;
   const [{ in_flight }] = (await db.execute<{ in_flight: number }>(

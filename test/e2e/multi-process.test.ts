@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getBatch, listAttempts, listImages } from "../../db/src/index";
+import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
+import { distinctImages } from "../support/images";
+import { TEST_JWT_SECRET, TEST_MODEL, testTokens } from "../support/harness";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { createClient, uploadForm } from "../support/trpc-client";
+
+describe("two server processes on one database", () => {
+  let fake: FakeGemini;
+  let database: TestDatabase;
+  let servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeGemini({ latencyMs: () => 80 + Math.random() * 80, model: TEST_MODEL });
+    database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.url,
+      GEMINI_API_KEY: "test-key",
+      GEMINI_BASE_URL: fake.url,
+      GEMINI_MODEL: TEST_MODEL,
+      JWT_SECRET: TEST_JWT_SECRET,
+      // Two slots each: a window of four has to be shared to be filled.
+      MAX_CONCURRENCY: "2",
+    };
+    servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await database?.drop();
+    await fake?.close();
+  });
+
+  it("share one 60-image batch, each image analysed once, and a subscriber on one sees all of it", async () => {
+    const token = await testTokens.sign({ sub: "ops", role: "admin" });
+    const api = createClient(servers[0]!.url, token);
+    try {
+      const { batchId } = await api.client.batch.analyze.mutate(uploadForm(await distinctImages(60, "shared"), { workers: 4 }));
+      const seen: { id: number; processed: number; status: string }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        api.client.batch.onProgress.subscribe(
+          { batchId },
+          { onData: ({ id, data }) => seen.push({ id: Number(id), processed: data.processedImages, status: data.status }), onComplete: resolve, onError: reject },
+        );
+      });
+
+      expect(seen.at(-1)).toMatchObject({ processed: 60, status: "completed" });
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.id).toBe(seen[i - 1]!.id + 1);
+
+      const batch = (await getBatch(database.db, batchId))!;
+      expect(batch).toMatchObject({ succeededImages: 60, failedImages: 0 });
+      const attempts = await listAttempts(database.db, batchId);
+      const images = await listImages(database.db, batchId);
+      expect(images.every((i) => i.status === "succeeded")).toBe(true);
+      expect(attempts).toHaveLength(60);
+      expect(new Set(attempts.map((a) => a.imageId)).size).toBe(60);
+      expect(fake.requests).toHaveLength(60);
+      const perProcess = [...new Set(attempts.map((a) => a.worker))].map((w) => attempts.filter((a) => a.worker === w).length);
+      expect(perProcess).toHaveLength(2);
+      expect(Math.min(...perProcess)).toBeGreaterThan(5);
+    } finally {
+      api.close();
+    }
+  });
+});
