@@ -6,6 +6,7 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer } from "ws";
 import { createRateLimiter, listen, WORK_CHANNEL, type Database, type DbConnection } from "@showscan/db";
 import type { Tokens } from "./auth/tokens";
+import { createPipelineMetrics, type PipelineMetrics } from "./pipeline/metrics";
 import { ProgressBus } from "./pipeline/progress-bus";
 import { createContextFactory } from "./trpc/context";
 import { appRouter } from "./trpc/routers/index";
@@ -48,7 +49,10 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(deps: AppDeps) {
   const { conn, engine, logger } = deps;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const dispatcher = new Dispatcher({
+  // The gauge reads the dispatcher lazily, so it may be created first.
+  const metrics = createPipelineMetrics(() => dispatcher.inFlight);
+  const dispatcher: Dispatcher = new Dispatcher({
+    metrics,
     db: conn.db,
     engine,
     pool: deps.pool,
@@ -68,6 +72,7 @@ export function createApp(deps: AppDeps) {
     logger,
     dispatcher,
     bus,
+    metrics,
     analyzeLimiter: createRateLimiter(conn.db, { keyPrefix: "analyze", points: deps.config.userBatchesPerMinute ?? 5, durationSeconds: 60 }),
     submit: async (input: SubmitInput, role: Role) => {
       const result = await submitBatch({ db: conn.db, logger, engine: engine.name }, input, UPLOAD_LIMITS[role]);
@@ -130,6 +135,7 @@ export interface Services {
   logger: Logger;
   dispatcher: Dispatcher;
   bus: ProgressBus;
+  metrics: PipelineMetrics;
   analyzeLimiter: RateLimiterAbstract;
   submit(input: SubmitInput, role: Role): Promise<SubmitResult>;
 }

@@ -101,13 +101,14 @@ describe("the typed API over HTTP and WebSocket", () => {
     try {
       const { batchId } = await api.client.batch.analyze.mutate(uploadForm(await distinctImages(20, "cancel"), { workers: 3 }));
       await collect(api.client, { batchId }, (seen) => seen.some((s) => s.processedImages >= 3));
-      const requestsAtCancel = fake.requests.length;
       const result = await api.client.batch.cancel.mutate({ batchId });
       expect(result.status).toBe("cancelled");
+      // Requests already on the wire when the cancel landed may still arrive; then nothing more.
+      await new Promise((r) => setTimeout(r, 100));
+      const requestsAtCancel = fake.requests.length;
       const final = await waitForBatch(service, batchId);
       expect(final.status).toBe("cancelled");
       await new Promise((r) => setTimeout(r, 700));
-      // Nothing new was sent after the cancel.
       expect(fake.requests.length).toBe(requestsAtCancel);
       const images = await listImages(service.db, batchId);
       expect(images.filter((i) => i.status === "cancelled").length).toBeGreaterThanOrEqual(20 - requestsAtCancel);
@@ -166,5 +167,17 @@ describe("the typed API over HTTP and WebSocket", () => {
     } finally {
       api.close();
     }
+  });
+
+  it("serves /healthz and Prometheus /metrics with the attempts it counted", async () => {
+    const health = await fetch(`${service.url}/healthz`).then((r) => r.json());
+    expect(health).toMatchObject({ status: "ok", engine: "gemini" });
+    const res = await fetch(`${service.url}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    const succeeded = text.match(/^showscan_attempts_total\{engine="gemini",outcome="succeeded",error_class=""\} (\d+)$/m);
+    expect(Number(succeeded?.[1])).toBeGreaterThanOrEqual(30);
+    expect(text).toMatch(/^showscan_batches_finished_total\{status="cancelled"\} 1$/m);
+    expect(text).toMatch(/^showscan_images_in_flight \d+$/m);
   });
 });

@@ -2,13 +2,14 @@ import { TRPCError } from "@trpc/server";
 import { endOpenImages, notifyWork, reopenBatch, requeueFailedImages, stopBatch, type Database } from "@showscan/db";
 import type { Dispatcher } from "../pipeline/dispatcher";
 import { storeBatchMetrics, storeMergedResults } from "../pipeline/finalize";
+import type { PipelineMetrics } from "../pipeline/metrics";
 import { publishProgress } from "../pipeline/progress";
 
 /**
  * Stops a batch: images not yet analysed are cancelled, attempts in flight are aborted (here at
  * once, in other processes when they hear the cancelled status), what did finish is merged.
  */
-export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher }, batchId: string) {
+export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher; metrics: PipelineMetrics }, batchId: string) {
   const batch = await deps.db.transaction(async (tx) => {
     const cancelled = await endOpenImages(tx, { batchId, status: "cancelled", errorClass: "cancelled", error: "cancelled" });
     const stopped = await stopBatch(tx, batchId, { status: "cancelled", error: "cancelled by request", failed: 0 });
@@ -20,6 +21,7 @@ export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher }
   });
   if (!batch) throw new TRPCError({ code: "CONFLICT", message: "the batch has already ended" });
   deps.dispatcher.abortBatch(batchId, "batch cancelled");
+  deps.metrics.batchFinished("cancelled");
   return { batchId, status: batch.status, cancelledImages: batch.cancelledImages };
 }
 

@@ -8,6 +8,7 @@ import type { Tokens } from "../auth/tokens";
 import type { Context } from "../trpc/context";
 import { appRouter } from "../trpc/routers/index";
 import { uploadSizeGuard } from "./upload-guard";
+import { createRestRoutes } from "./rest-routes";
 
 export interface HttpAppOptions {
   services: Services;
@@ -22,6 +23,7 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
 
   app.use("/trpc/batch.analyze", uploadSizeGuard(tokens));
   app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext }));
+  app.use(createRestRoutes({ services, tokens }));
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -30,6 +32,10 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
     } catch (error) {
       res.status(503).json({ status: "unavailable", error: (error as Error).message });
     }
+  });
+
+  app.get("/metrics", async (_req, res) => {
+    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
 
   if (webDist && existsSync(webDist)) {

@@ -4,6 +4,7 @@ import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
 import { runAttempt } from "./attempt";
 import { batchLog } from "./batch-log";
+import type { PipelineMetrics } from "./metrics";
 import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
 import { recordAttempt } from "./record";
@@ -23,6 +24,7 @@ export interface DispatcherOptions {
   imageTimeoutMs: number;
   /** How often to look for due retries and expired leases. */
   pollMs?: number;
+  metrics?: PipelineMetrics;
 }
 
 /**
@@ -131,8 +133,10 @@ export class Dispatcher {
     if (!attempt.ok && attempt.error.errorClass === "rateLimited") o.quota.pauseFor(attempt.error.details.retryAfterMs ?? 5_000);
 
     const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy);
+    o.metrics?.attempt(o.engine.name, attempt.ok ? "succeeded" : "failed", attempt.ok ? null : attempt.error.errorClass, attempt.latencyMs);
     const { batch } = recorded;
     if (!batch) return;
+    if (recorded.metrics) o.metrics?.batchFinished(batch.status);
     if (recorded.stopped) this.abortBatch(batch.id, batch.error ?? "batch stopped");
     if (recorded.retryInMs !== null) setTimeout(() => this.kick(), recorded.retryInMs + 5).unref();
     batchLog.progressed(o.logger, batch, recorded.processedBefore);
