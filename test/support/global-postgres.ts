@@ -4,12 +4,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../db/src/embedded";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** A Postgres URL whose user may create databases: each test makes its own. */
-    pgAdminUrl: string;
-  }
-}
+import "./test-database";
 
 /**
  * One Postgres server for the whole run: the one named by TEST_DATABASE_URL when set (CI points

@@ -3,6 +3,13 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { connect, migrateDatabase, type DbConnection } from "../../db/src/index";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A Postgres URL whose user may create databases: each test makes its own. */
+    pgAdminUrl: string;
+  }
+}
+
 export interface TestDatabase extends DbConnection {
   url: string;
   /** Closes the connection and drops the database. */

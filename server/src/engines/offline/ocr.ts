@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 const LANG_PATH = path.join(path.dirname(require.resolve("@tesseract.js-data/eng/package.json")), "4.0.0_best_int");
 
 /** Text this narrow is too small for tesseract's LSTM; upscale it towards this width. */
-const MIN_WIDTH = 1200;
+const MIN_WIDTH = 1000;
 const MAX_UPSCALE = 2.5;
 
 // This module runs inside one Tinypool worker thread, so one tesseract worker per module is one
@@ -54,7 +54,7 @@ async function preprocess(bytes: Uint8Array): Promise<Buffer> {
   for (const value of data) sum += value;
   const dark = sum / data.length < 128;
 
-  let image = sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } });
+  let image = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   if (dark) image = image.negate();
   image = image.normalise();
   if (info.width < MIN_WIDTH) {
@@ -66,7 +66,14 @@ async function preprocess(bytes: Uint8Array): Promise<Buffer> {
 
 export async function recognizeText({ bytes }: OcrInput): Promise<OcrOutput> {
   const [ocr, image] = await Promise.all([getWorker(), preprocess(bytes)]);
-  const { data } = await ocr.recognize(image);
+  let data: Tesseract.Page;
+  try {
+    ({ data } = await ocr.recognize(image));
+  } catch (error) {
+    // Tesseract's state after a failed job is unknown: the next image gets a fresh worker.
+    if (worker && (await worker.catch(() => null)) === ocr) await terminateOcr();
+    throw error;
+  }
   const text = data.text.trim();
   return { text, confidence: text ? Math.max(0, Math.min(1, data.confidence / 100)) : 0 };
 }

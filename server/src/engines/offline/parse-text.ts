@@ -1,0 +1,218 @@
+import { extractionSchema, type Dj, type Extraction, type Show, type Vendor, type Venue, type Weekday } from "../../extraction/schema";
+import { analyseLine, type Line, type VenueEvidence } from "./lines";
+import type { Host } from "./people";
+import { hasVenueWord } from "./places";
+import type { TimeRange } from "./times";
+
+export interface ParseOptions {
+  /** The OCR engine's own confidence, 0 to 1; scales every item's confidence. */
+  ocrConfidence?: number;
+}
+
+/** A weekday line (or a time line under one) that becomes one show per weekday. */
+interface Slot {
+  line: number;
+  days: Weekday[];
+  time: TimeRange | null;
+  date: string | null;
+}
+
+const EVIDENCE_RANK: Record<VenueEvidence, number> = { explicit: 3, structural: 2, keyword: 1, plain: 0 };
+
+/** Evidence first; then a name with a venue word ("Pub", "Tavern"), then one of several words over a lone word. */
+function venueScore(line: Line): number {
+  const venue = line.venue!;
+  return EVIDENCE_RANK[venue.evidence] * 4 + (hasVenueWord(venue.name) ? 2 : 0) + (venue.name.includes(" ") ? 1 : 0);
+}
+
+const key = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+const round = (value: number) => Math.round(Math.max(0, Math.min(1, value)) * 100) / 100;
+
+/**
+ * A name on a line of its own counts as a venue only when an address follows it or it sits
+ * right under a bare weekday or time heading.
+ */
+function promotePlainVenues(lines: Line[]): void {
+  lines.forEach((line, i) => {
+    if (line.venue?.evidence !== "plain") return;
+    const next = lines[i + 1];
+    const previous = lines[i - 1];
+    const underHeading = previous !== undefined && (previous.days.length > 0 || previous.time !== null) && !previous.venue && !previous.host;
+    if (next?.address?.street || next?.address?.city || underHeading) line.venue = { ...line.venue, evidence: "structural" };
+    else line.venue = null;
+  });
+}
+
+function findSlots(lines: Line[]): Slot[] {
+  const slots: Slot[] = [];
+  let pendingTime: TimeRange | null = null;
+  lines.forEach((line, i) => {
+    const last = slots.at(-1);
+    if (line.days.length > 0) {
+      slots.push({ line: i, days: line.days, time: line.time ?? (last ? null : pendingTime), date: line.date });
+    } else if (line.time && !last) {
+      pendingTime ??= line.time;
+    } else if (line.time && last && !last.time) {
+      last.time = line.time;
+    } else if (line.time && last && line.venue) {
+      // One weekday heading over several venues, each with its own time.
+      slots.push({ line: i, days: last.days, time: line.time, date: last.date });
+    }
+  });
+  return slots;
+}
+
+/** The venue line each slot belongs to, or null when the text never names one. */
+function assignVenues(lines: Line[], slots: Slot[]): (number | null)[] {
+  const candidates = lines.flatMap((line, i) => (line.venue ? [i] : []));
+  const distinctNames = new Set(candidates.map((i) => key(lines[i]!.venue!.name)));
+  const dayFirst = candidates.length === 0 || (slots[0] !== undefined && slots[0].line <= candidates[0]!);
+  const best = (from: number, to: number) =>
+    candidates
+      .filter((i) => i >= from && i < to)
+      .reduce<number | null>((chosen, i) => (chosen === null || venueScore(lines[i]!) > venueScore(lines[chosen]!) ? i : chosen), null);
+
+  return slots.map((slot, k) => {
+    const next = slots[k + 1]?.line ?? lines.length;
+    if (dayFirst) return best(slot.line, next) ?? (distinctNames.size === 1 ? candidates[0]! : null);
+    const before = candidates.filter((i) => i <= slot.line).at(-1);
+    return before ?? best(slot.line, next);
+  });
+}
+
+/** Each address, phone and website line belongs to the venue named closest above it. */
+function venueDetails(lines: Line[]): Map<number, Omit<Venue, "name" | "confidence">> {
+  const candidates = lines.flatMap((line, i) => (line.venue ? [i] : []));
+  const details = new Map<number, Omit<Venue, "name" | "confidence">>();
+  for (const i of candidates) details.set(i, { address: null, city: null, state: null, zip: null, phone: null, website: null });
+  lines.forEach((line, i) => {
+    if (!line.address && !line.phone) return;
+    const owner = line.venue ? i : (candidates.filter((c) => c < i).at(-1) ?? candidates.find((c) => c > i));
+    const venue = owner === undefined ? undefined : details.get(owner);
+    if (!venue) return;
+    venue.address ??= line.address?.street ?? null;
+    venue.city ??= line.address?.city ?? null;
+    venue.state ??= line.address?.state ?? null;
+    venue.zip ??= line.address?.zip ?? null;
+    venue.phone ??= line.phone;
+  });
+  return details;
+}
+
+function hostFor(lines: Line[], slot: Slot, venueLine: number, end: number, onlyHost: Host | null): Host | null {
+  if (lines[slot.line]!.host) return lines[slot.line]!.host;
+  if (lines[venueLine]!.host) return lines[venueLine]!.host;
+  const from = Math.min(slot.line, venueLine);
+  for (let i = from; i < end; i++) {
+    const line = lines[i]!;
+    if (line.host && (i === venueLine || !line.venue)) return line.host;
+  }
+  return onlyHost;
+}
+
+function showConfidence(ocr: number, slot: Slot, evidence: VenueEvidence, hasHost: boolean): number {
+  const evidenceBonus = evidence === "explicit" || evidence === "structural" ? 0.1 : 0.05;
+  const score = 0.5 + (slot.time?.start ? 0.25 : 0) + (slot.time?.end ? 0.1 : 0) + (hasHost ? 0.05 : 0) + evidenceBonus - (slot.time?.inferred ? 0.1 : 0);
+  return round(ocr * score);
+}
+
+interface ShowsFound {
+  shows: Show[];
+  venueLines: Set<number>;
+  hosts: Host[];
+}
+
+function buildShows(lines: Line[], slots: Slot[], vendorLines: number[], ocr: number): ShowsFound {
+  const venueOf = assignVenues(lines, slots);
+  const vendorNames = new Set(vendorLines.map((i) => key(lines[i]!.vendor!)));
+  // A host printed on a line of its own, and the only one, hosts every show ("Hosted by KJ Sarah").
+  const hostLines = [...new Map(lines.flatMap((line) => (line.host ? [[key(line.host.name), line] as const] : []))).values()];
+  const onlyHost = hostLines.length === 1 && !hostLines[0]!.venue && hostLines[0]!.days.length === 0 ? hostLines[0]!.host : null;
+  const anchors = [...slots.map((slot) => slot.line), ...venueOf.flatMap((v) => (v === null ? [] : [v]))].sort((a, b) => a - b);
+  // One company on the flyer runs every show; with several, the nearest one named above.
+  const vendorFor = (line: number) => {
+    if (vendorNames.size === 1) return lines[vendorLines[0]!]!.vendor;
+    const above = vendorLines.filter((i) => i < line).at(-1);
+    return above === undefined ? null : lines[above]!.vendor;
+  };
+
+  const shows = new Map<string, Show>();
+  const venueLines = new Set<number>();
+  const hosts = new Map<string, Host>();
+  slots.forEach((slot, k) => {
+    const venueLine = venueOf[k];
+    if (venueLine === null || venueLine === undefined) return;
+    const venue = lines[venueLine]!.venue!;
+    const end = anchors.find((a) => a > Math.max(slot.line, venueLine)) ?? lines.length;
+    const host = hostFor(lines, slot, venueLine, end, onlyHost);
+    venueLines.add(venueLine);
+    if (host) hosts.set(key(host.name), host);
+    for (const day of slot.days) {
+      const id = `${key(venue.name)}|${day}|${slot.time?.start}`;
+      if (shows.has(id)) continue;
+      shows.set(id, {
+        venueName: venue.name,
+        dayOfWeek: day,
+        startTime: slot.time?.start ?? null,
+        endTime: slot.time?.end ?? null,
+        date: slot.date,
+        djName: host?.name ?? null,
+        vendor: vendorFor(slot.line),
+        description: null,
+        confidence: showConfidence(ocr, slot, venue.evidence, host !== null),
+      });
+    }
+  });
+  return { shows: [...shows.values()], venueLines, hosts: [...hosts.values()] };
+}
+
+/** The venues the shows use, plus any other name printed with an address; one entry per name. */
+function buildVenues(lines: Line[], used: Set<number>, ocr: number): Venue[] {
+  const venues = new Map<string, Venue>();
+  for (const [i, detail] of venueDetails(lines)) {
+    if (!used.has(i) && !detail.address) continue;
+    const name = lines[i]!.venue!.name;
+    const existing = venues.get(key(name));
+    if (!existing) venues.set(key(name), { name, ...detail, confidence: 0 });
+    else for (const field of ["address", "city", "state", "zip", "phone"] as const) existing[field] ??= detail[field];
+  }
+  return [...venues.values()].map((venue) => {
+    const score = 0.6 + (venue.address ? 0.15 : 0) + (venue.city && venue.state ? 0.1 : 0) + (venue.zip ? 0.05 : 0) + (venue.phone ? 0.1 : 0);
+    return { ...venue, confidence: round(ocr * score) };
+  });
+}
+
+/** A website goes to the company or venue whose name it spells; otherwise to nobody. */
+function websiteOf(name: string, urls: string[]): string | null {
+  const prefix = key(name.replace(/^the\s+/i, "")).slice(0, 6);
+  return prefix.length >= 4 ? (urls.find((url) => key(url).includes(prefix)) ?? null) : null;
+}
+
+/**
+ * Turns the OCR text of a karaoke schedule (weekly list, poster, social post) into the same
+ * extraction Gemini returns. Only what the text says: anything it does not print is null.
+ */
+export function parseScheduleText(text: string, options: ParseOptions = {}): Extraction {
+  const ocr = round(options.ocrConfidence ?? 1);
+  const lines = text.split(/\r?\n/).flatMap((raw) => analyseLine(raw) ?? []);
+  promotePlainVenues(lines);
+  const vendorLines = lines.flatMap((line, i) => (line.vendor ? [i] : []));
+  const { shows, venueLines, hosts } = buildShows(lines, findSlots(lines), vendorLines, ocr);
+  const urls = lines.flatMap((line) => (line.url ? [line.url] : []));
+
+  const vendorNames = [...new Map(vendorLines.map((i) => [key(lines[i]!.vendor!), lines[i]!.vendor!])).values()];
+  const vendors: Vendor[] = vendorNames.map((name) => ({ name, website: websiteOf(name, urls), description: null, confidence: round(ocr * 0.85) }));
+  const vendorSites = new Set(vendors.map((vendor) => vendor.website));
+  const venues = buildVenues(lines, venueLines, ocr).map((venue) => ({
+    ...venue,
+    website: websiteOf(venue.name, urls.filter((url) => !vendorSites.has(url))),
+  }));
+  const djs: Dj[] = hosts.map((host) => ({
+    name: host.name,
+    aliases: [],
+    socialHandles: lines.find((line) => line.host && key(line.host.name) === key(host.name) && line.handles.length > 0)?.handles ?? [],
+    confidence: round(ocr * (host.prefixed ? 0.9 : 0.7)),
+  }));
+
+  return extractionSchema.parse({ shows, venues, djs, vendors });
+}

@@ -1,0 +1,234 @@
+import { constants as bufferConstants } from "node:buffer";
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
+import { RateLimiterRes } from "rate-limiter-flexible";
+import { z } from "zod";
+import { FINAL_BATCH_STATUSES, getBatch } from "@showscan/db";
+import type { Services } from "../app";
+import type { Tokens, User } from "../auth/tokens";
+import { DEFAULT_WORKERS } from "../batches/form";
+import { UPLOAD_LIMITS, type Role } from "../batches/limits";
+import { SubmitError, type Rejection, type UploadFile } from "../batches/submit";
+import { batchImages, batchResults } from "../batches/views";
+import { readProgress, type BatchProgress } from "../pipeline/progress";
+
+/**
+ * The original service's REST routes, kept for its existing clients: a JSON body of data URLs
+ * in, the merged listings out once the batch has ended. Underneath it is the same pipeline as
+ * `batch.analyze`: the batch is stored and keeps running even if the client goes away.
+ */
+
+export interface RestRoutesOptions {
+  services: Services;
+  tokens: Tokens;
+  /** How long a request waits for its batch before answering 504 (the batch goes on). */
+  waitTimeoutMs?: number;
+}
+
+const WAIT_TIMEOUT_MS = 15 * 60_000;
+/** A fallback check in case a progress notice is missed (a LISTEN connection dropped). */
+const POLL_MS = 5_000;
+/** Room for the JSON around the base64 (keys, quotes, the other fields). */
+const JSON_OVERHEAD = 1024 * 1024;
+
+/** Base64 is 4/3 the size of its bytes; a body cannot exceed what V8 can hold as one string. */
+const jsonLimit = (role: Role) => Math.min(Math.ceil((UPLOAD_LIMITS[role].maxBatchBytes * 4) / 3) + JSON_OVERHEAD, bufferConstants.MAX_STRING_LENGTH);
+
+const optionalText = (max: number) =>
+  z.preprocess((v) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : typeof v === "string" ? v.trim() : v), z.string().max(max).optional());
+
+const bodySchema = z.object({
+  screenshots: z.array(z.unknown(), { error: "screenshots: expected an array of data URL strings" }).min(1, "screenshots: send at least one data URL"),
+  url: z.preprocess((v) => (v === null || v === "" ? undefined : v), z.url({ error: "url: expected a URL" }).max(2_000).optional()),
+  description: optionalText(5_000),
+  maxConcurrentWorkers: z.unknown().optional(),
+});
+const workersSchema = z.coerce.number({ error: "maxConcurrentWorkers: expected a number" }).int("maxConcurrentWorkers: expected a whole number").min(1, "maxConcurrentWorkers: 1 to 5").max(5, "maxConcurrentWorkers: 1 to 5");
+
+export type DecodedDataUrl = { ok: true; mimeType: string; bytes: Uint8Array } | { ok: false; reason: string };
+
+const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "image/webp": "webp", "image/gif": "gif" };
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/** Reads a `data:<type>;base64,<data>` URL into bytes; what the bytes really are is checked on submit. */
+export function decodeDataUrl(value: unknown): DecodedDataUrl {
+  if (typeof value !== "string" || !value.startsWith("data:")) return { ok: false, reason: "not a data URL (expected data:image/...;base64,...)" };
+  const comma = value.indexOf(",");
+  const params = comma < 0 ? [] : value.slice(5, comma).split(";");
+  if (params.length < 2 || params.at(-1)?.toLowerCase() !== "base64") return { ok: false, reason: "not a base64 data URL" };
+  const data = value.slice(comma + 1).replace(/\s+/g, "");
+  if (data === "") return { ok: false, reason: "empty data URL" };
+  if (!BASE64.test(data) || data.length % 4 === 1) return { ok: false, reason: "the data URL's base64 is malformed" };
+  return { ok: true, mimeType: (params[0] || "application/octet-stream").toLowerCase(), bytes: Buffer.from(data, "base64") };
+}
+
+type Fail = (res: Response, status: number, error: string, extra?: object) => void;
+const fail: Fail = (res, status, error, extra = {}) => void res.status(status).json({ success: false, error, ...extra });
+
+function authenticate(tokens: Tokens, role: Role): RequestHandler {
+  return async (req, res, next) => {
+    const token = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const user = token ? await tokens.verify(token) : null;
+    if (!user) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="showscan"');
+      return fail(res, 401, token ? "invalid or expired token" : "sign in: send a bearer token");
+    }
+    if (role === "admin" && user.role !== "admin") return fail(res, 403, "admin only");
+    res.locals.user = user;
+    next();
+  };
+}
+
+/** Decodes every screenshot on its own: a bad one is named with its reason, the rest go on. */
+function readScreenshots(screenshots: unknown[]): { files: UploadFile[]; refused: Rejection[] } {
+  const files: UploadFile[] = [];
+  const refused: Rejection[] = [];
+  screenshots.forEach((value, i) => {
+    const decoded = decodeDataUrl(value);
+    if (decoded.ok) files.push({ name: `screenshot-${i + 1}.${EXTENSIONS[decoded.mimeType] ?? "img"}`, bytes: decoded.bytes });
+    else refused.push({ fileName: `screenshot-${i + 1}`, reason: decoded.reason });
+  });
+  return { files, refused };
+}
+
+/** Refuses a user over the per-user batch rate (admins are not limited); true when refused. */
+async function rateLimited(services: Services, user: User, res: Response): Promise<boolean> {
+  if (user.role === "admin") return false;
+  try {
+    await services.analyzeLimiter.consume(user.sub);
+    return false;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    res.setHeader("Retry-After", String(seconds));
+    fail(res, 429, `too many batches: try again in ${seconds} s`);
+    return true;
+  }
+}
+
+type WaitOutcome = { kind: "final"; progress: BatchProgress } | { kind: "timeout" } | { kind: "gone" };
+
+/**
+ * Resolves once the batch reaches a final status, heard through the progress bus and checked
+ * in the rows. It subscribes before the first read, so an end committed in between is heard.
+ */
+function waitForFinal(services: Services, batchId: string, timeoutMs: number, gone: AbortSignal): Promise<WaitOutcome> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: WaitOutcome | Error) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      clearTimeout(timer);
+      clearInterval(poll);
+      gone.removeEventListener("abort", onGone);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const check = () => {
+      readProgress(services.db, batchId).then(
+        (progress) => {
+          if (progress && FINAL_BATCH_STATUSES.includes(progress.status)) finish({ kind: "final", progress });
+        },
+        (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+      );
+    };
+    const onGone = () => finish({ kind: "gone" });
+    const unsubscribe = services.bus.subscribe(batchId, (notice) => {
+      if (FINAL_BATCH_STATUSES.includes(notice.status as BatchProgress["status"])) check();
+    });
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    const poll = setInterval(check, POLL_MS);
+    gone.addEventListener("abort", onGone);
+    if (gone.aborted) onGone();
+    else check();
+  });
+}
+
+/** The original answer: merged data, measured stats, and every screenshot that yielded nothing. */
+async function legacyAnswer(services: Services, progress: BatchProgress, sent: number, refused: Rejection[], startedAt: number) {
+  const batch = (await getBatch(services.db, progress.batchId))!;
+  const [results, images] = await Promise.all([batchResults(services.db, batch), batchImages(services.db, batch.id)]);
+  const errors = [
+    ...refused.map((r) => ({ file: r.fileName, error: r.reason })),
+    ...images.filter((i) => i.status === "failed" || i.status === "cancelled").map((i) => ({ file: i.fileName, error: i.error ?? i.status })),
+  ];
+  const { shows, venues, djs, vendors } = results;
+  return {
+    success: progress.succeededImages > 0,
+    data: { shows, venues, djs, vendors },
+    stats: {
+      totalImages: sent,
+      processedImages: progress.succeededImages,
+      failedImages: errors.length,
+      totalTime: Date.now() - startedAt,
+      averageTimePerImage: progress.averageTimePerImage,
+      speedup: progress.speedup,
+      workers: progress.workers,
+    },
+    batchId: batch.id,
+    errors,
+  };
+}
+
+function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const startedAt = Date.now();
+    const user = res.locals.user as User;
+    // A client that hangs up stops the waiting, not the batch.
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
+    const parsed = bodySchema.safeParse(req.body ?? {});
+    if (!parsed.success) return fail(res, 400, parsed.error.issues[0]!.message);
+    const body = parsed.data;
+    // Users always get the default window; only admins choose it.
+    const workers = role === "admin" && body.maxConcurrentWorkers !== undefined ? workersSchema.safeParse(body.maxConcurrentWorkers) : null;
+    if (workers && !workers.success) return fail(res, 400, workers.error.issues[0]!.message);
+
+    const { files, refused } = readScreenshots(body.screenshots);
+    const errorsOf = (list: Rejection[]) => list.map((r) => ({ file: r.fileName, error: r.reason }));
+    if (files.length === 0) return fail(res, 400, "no usable screenshot in the request", { errors: errorsOf(refused) });
+    if (await rateLimited(services, user, res)) return;
+
+    let submitted;
+    try {
+      submitted = await services.submit(
+        { owner: user.sub, files, refused, workers: workers?.data ?? DEFAULT_WORKERS, mode: "parallel", sourceUrl: body.url, description: body.description },
+        role,
+      );
+    } catch (error) {
+      if (error instanceof SubmitError) return fail(res, 400, error.message, { errors: errorsOf(error.rejected) });
+      throw error;
+    }
+
+    const outcome = await waitForFinal(services, submitted.batchId, waitTimeoutMs, gone.signal);
+    if (outcome.kind === "gone") return;
+    if (outcome.kind === "timeout") {
+      return fail(res, 504, `the batch is still running after ${Math.round(waitTimeoutMs / 1000)} s; follow it as batch ${submitted.batchId}`, { batchId: submitted.batchId });
+    }
+    const answer = await legacyAnswer(services, outcome.progress, body.screenshots.length, submitted.rejected, startedAt);
+    res.status(answer.success ? 200 : 422).json(answer);
+  };
+}
+
+/** Body-parser and other errors as the JSON shape these clients read. */
+function jsonErrors(services: Services): ErrorRequestHandler {
+  return (error: { status?: number; type?: string; message?: string }, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === "entity.too.large") return fail(res, 413, "request too large for your upload limit");
+    if (error.status && error.status >= 400 && error.status < 500) return fail(res, error.status, `bad request: ${error.message ?? "unreadable body"}`);
+    services.logger.error({ err: error, path: req.path }, "legacy REST request failed");
+    fail(res, 500, "internal error");
+  };
+}
+
+export function createRestRoutes({ services, tokens, waitTimeoutMs = WAIT_TIMEOUT_MS }: RestRoutesOptions): Router {
+  const router = Router();
+  for (const [path, role] of [
+    ["/api/parser/analyze-screenshots-parallel", "user"],
+    ["/api/parser/analyze-admin-screenshots-parallel", "admin"],
+  ] as const) {
+    router.post(path, authenticate(tokens, role), express.json({ limit: jsonLimit(role) }), analyzeHandler(services, role, waitTimeoutMs));
+  }
+  router.use("/api/parser", jsonErrors(services));
+  return router;
+}
