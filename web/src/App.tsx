@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { currentToken } from "./auth";
 
 interface Health {
   status: string;
@@ -8,6 +9,7 @@ interface Health {
 /** The shell of the web client: the submit and admin pages mount here. */
 export function App() {
   const [health, setHealth] = useState<Health | null>(null);
+  const [signedIn] = useState(() => currentToken() !== null);
   useEffect(() => {
     fetch("/healthz")
       .then((r) => r.json() as Promise<Health>)
@@ -19,6 +21,7 @@ export function App() {
       <h1>showscan</h1>
       <p>Karaoke schedule screenshots in, clean show listings out.</p>
       <p>{health ? `Service ${health.status}, engine: ${health.engine}` : "Connecting to the service…"}</p>
+      <p>{signedIn ? "Signed in." : "Not signed in: open the login link the server printed, or ask an admin for one."}</p>
     </main>
   );
 }
