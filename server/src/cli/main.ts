@@ -1,13 +1,62 @@
-import { Command } from "commander";
+import { Command, InvalidArgumentError, Option, type CommanderError } from "commander";
 import { loadEnv, EnvError } from "../env";
 import { createLogger } from "../logger";
-import { serveCommand } from "./serve";
-import { migrateCommand } from "./migrate";
+import type { AnalyzeOptions } from "./analyze";
+import { EXIT, UsageError } from "./errors";
+import type { TokenOptions } from "./token";
 
-const program = new Command("showscan").description("Karaoke schedule screenshots in, show listings out.");
+// Each command loads its code when it runs: the service (database, worker pool, sharp) takes
+// seconds to import, and `token` or `--help` need none of it.
 
-program.command("serve").description("run the API, the WebSocket progress stream and the web UI").action(() => run(serveCommand));
-program.command("migrate").description("apply the database migrations and exit").action(() => run(migrateCommand));
+const program = new Command("showscan")
+  .description("Karaoke schedule screenshots in, show listings out.")
+  // Bad options and arguments are usage errors: exit 2, as for an unreadable file.
+  .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage));
+
+program.command("serve").description("run the API, the WebSocket progress stream and the web UI").action(async () => run((await import("./serve")).serveCommand));
+program.command("migrate").description("apply the database migrations and exit").action(async () => run((await import("./migrate")).migrateCommand));
+
+program
+  .command("token")
+  .description("print a bearer token signed with the service's secret (JWT_SECRET, or the one generated in DATA_DIR)")
+  .addOption(new Option("--role <role>", "what the token may do").choices(["admin", "user"]).makeOptionMandatory())
+  .requiredOption("--sub <name>", "who the token is for (the owner of the batches it starts)")
+  .option("--expires <period>", "how long it stays valid, e.g. 12h, 30d, 1w", "30d")
+  .action((opts: TokenOptions) => exitWith(async () => (await import("./token")).tokenCommand(opts)));
+
+program
+  .command("analyze")
+  .description("analyse screenshots: upload them, follow the progress live, print the merged shows")
+  .argument("<paths...>", "image files, or folders whose image files are taken (not recursively)")
+  .addOption(new Option("-w, --workers <n>", "images in flight at once, 1-5 (admin option)").argParser(parseWorkers))
+  .addOption(new Option("-m, --mode <mode>", "parallel, or one image at a time (admin option)").choices(["parallel", "sequential"]))
+  .option("--url <url>", "where the screenshots come from (stored as the batch's source URL)")
+  .option("--description <text>", "a note stored with the batch")
+  .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
+  .option("--token <token>", "bearer token for the server (default with --server: $SHOWSCAN_TOKEN)")
+  .option("--json <file>", "also write { batch, results, images } to FILE as JSON")
+  .addHelpText("after", "\nExit codes: 0 the batch completed, 1 it failed or was cancelled, 2 usage error (bad option, unreadable file, server unreachable).")
+  .action((paths: string[], opts: AnalyzeOptions) => exitWith(async () => (await import("./analyze")).analyzeCommand(paths, opts)));
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new InvalidArgumentError("a whole number from 1 to 5");
+  return n;
+}
+
+/** Runs a one-shot command and exits with its code; nothing left open keeps the process alive. */
+async function exitWith(command: () => Promise<number>): Promise<never> {
+  try {
+    process.exit(await command());
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`showscan: ${error.message}\n`);
+      process.exit(EXIT.usage);
+    }
+    process.stderr.write(`showscan: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.failed);
+  }
+}
 
 async function run(command: (env: ReturnType<typeof loadEnv>, logger: ReturnType<typeof createLogger>) => Promise<void>) {
   let env;

@@ -1,0 +1,191 @@
+import { constants, openAsBlob } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createApiClient, type ApiClient } from "../api-client";
+import { describeError, type BatchProgress, type Rejection } from "./client";
+import { collectFiles, type InputFile } from "./collect-files";
+import { checkServer, remoteTarget } from "./connect";
+import type { Target } from "./embedded";
+import { EXIT, UsageError } from "./errors";
+import { plural } from "./format";
+import { resolveUserPath } from "./paths";
+import { createProgressView, type ProgressView } from "./progress-bar";
+import { failureLines, rejectedLines, showsTable, summaryLines } from "./summary";
+
+export interface AnalyzeOptions {
+  workers?: number;
+  mode?: "parallel" | "sequential";
+  url?: string;
+  description?: string;
+  server?: string;
+  token?: string;
+  json?: string;
+}
+
+const FINAL = ["completed", "failed", "cancelled"];
+const say = (...lines: string[]) => process.stdout.write(lines.map((l) => `${l}\n`).join(""));
+
+/**
+ * `showscan analyze`: uploads the screenshots through the typed API, follows the batch live
+ * and prints the outcome and the merged shows. Against --server, or an in-process service.
+ * Resolves with the exit code: 0 completed, 1 failed or cancelled.
+ */
+export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
+  const { files, skipped } = await collectFiles(paths);
+  const jsonFile = opts.json ? await writableFile(opts.json) : null;
+  if (opts.url !== undefined && !URL.canParse(opts.url)) throw new UsageError(`--url ${opts.url}: not a URL`);
+  if (skipped.length) process.stderr.write(`ℹ️  Skipped (not image files): ${skipped.join(", ")}\n`);
+
+  const target: Target = opts.server ? remoteTarget(opts.server, opts.token) : await (await import("./embedded")).startEmbeddedService(opts.token);
+  try {
+    await checkServer(target.url);
+    const api = createApiClient(target.url, target.token);
+    try {
+      return await runBatch(api.client, files, opts, jsonFile, target);
+    } finally {
+      api.close();
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+async function writableFile(file: string): Promise<string> {
+  const full = resolveUserPath(file);
+  const dir = path.dirname(full);
+  const ok = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!ok) throw new UsageError(`--json ${file}: the folder ${dir} does not exist`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new UsageError(`--json ${file}: cannot write in ${dir}`);
+  });
+  return full;
+}
+
+async function uploadForm(files: InputFile[], opts: AnalyzeOptions): Promise<FormData> {
+  const form = new FormData();
+  // Blobs backed by the files: read while the request streams, not all held in memory first.
+  for (const file of files) form.append("images", new File([await openAsBlob(file.path)], file.name));
+  if (opts.workers !== undefined) form.append("workers", String(opts.workers));
+  if (opts.mode) form.append("mode", opts.mode);
+  if (opts.url) form.append("sourceUrl", opts.url);
+  if (opts.description) form.append("description", opts.description);
+  return form;
+}
+
+async function runBatch(client: ApiClient, files: InputFile[], opts: AnalyzeOptions, jsonFile: string | null, target: Target): Promise<number> {
+  let submitted;
+  try {
+    submitted = await client.batch.analyze.mutate(await uploadForm(files, opts));
+  } catch (error) {
+    const { code, message, rejected } = describeError(error);
+    if (rejected.length) {
+      say(...rejectedLines(rejected));
+      process.stderr.write(`showscan: no batch started: ${message}\n`);
+      return EXIT.failed;
+    }
+    if (code === "UNAUTHORIZED") throw new UsageError(`the server refused the token: ${message}`);
+    if (code === null || /^E[A-Z]+$/.test(code)) throw new UsageError(`the upload did not reach the server: ${code ?? message}`);
+    if (code === "TOO_MANY_REQUESTS" || code === "INTERNAL_SERVER_ERROR") {
+      process.stderr.write(`showscan: no batch started: ${message}\n`);
+      return EXIT.failed;
+    }
+    throw new UsageError(`the upload was refused: ${message}`);
+  }
+  const { batchId } = submitted;
+  const rejected: Rejection[] = submitted.rejected;
+  const started = await client.batch.byId.query({ batchId });
+  const how = started.mode === "sequential" ? "one at a time (sequential)" : `with ${plural(started.workers, "worker")}`;
+  say(`🚀 Processing ${plural(submitted.totalImages, "image")} ${how}... (batch ${batchId})`, ...rejectedLines(rejected));
+
+  const view = createProgressView(process.stderr, submitted.totalImages);
+  const stopCancelling = cancelOnInterrupt(client, batchId, view, (message) => {
+    if (!target.embedded) {
+      process.stderr.write(`\nshowscan: cancel failed: ${message}\n`);
+      return;
+    }
+    // Ctrl-C reached the embedded Postgres too (same process group): it is shutting down.
+    view.stop();
+    process.stderr.write(
+      `\n⏹ Interrupted. The embedded database stopped with the command, so batch ${batchId} stays unfinished;\n` +
+        `  its remaining images are analysed the next time showscan runs on ${target.embedded.dataDir} (showscan serve or analyze).\n`,
+    );
+    process.exit(130);
+  });
+  try {
+    await follow(client, batchId, view);
+  } finally {
+    view.stop();
+    stopCancelling();
+  }
+
+  const [batch, results, images] = await Promise.all([
+    client.batch.byId.query({ batchId }),
+    client.batch.results.query({ batchId }),
+    client.batch.images.query({ batchId }),
+  ]);
+  say("", ...summaryLines(batch), "", ...showsTable(results.shows, process.stdout.isTTY ? process.stdout.columns : undefined));
+  const failures = failureLines(images);
+  if (failures.length) say("", ...failures);
+  if (jsonFile) {
+    await writeFile(jsonFile, `${JSON.stringify({ batch, results, images, rejected }, null, 2)}\n`);
+    const shown = path.relative(process.cwd(), jsonFile);
+    say("", `💾 Wrote ${shown.startsWith("..") ? jsonFile : shown}`);
+  }
+  return batch.status === "completed" ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * Follows `batch.onProgress` until the batch reaches a final status. The WebSocket client
+ * reconnects and resumes from the last event by itself; should the stream end early (the
+ * server went away), the batch is polled instead.
+ */
+async function follow(client: ApiClient, batchId: string, view: ProgressView): Promise<BatchProgress> {
+  const streamed = await new Promise<BatchProgress | null>((resolve, reject) => {
+    let latest: BatchProgress | null = null;
+    const subscription = client.batch.onProgress.subscribe(
+      { batchId },
+      {
+        onData: ({ data }) => {
+          latest = data;
+          view.update(data);
+          if (FINAL.includes(data.status)) {
+            subscription.unsubscribe();
+            resolve(data);
+          }
+        },
+        onComplete: () => resolve(latest && FINAL.includes(latest.status) ? latest : null),
+        onError: (error) => {
+          const { code, message } = describeError(error);
+          if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND") reject(new UsageError(`cannot follow the batch: ${message}`));
+          else resolve(null);
+        },
+      },
+    );
+  });
+  if (streamed) return streamed;
+  for (;;) {
+    const { progress } = await client.batch.byId.query({ batchId });
+    view.update(progress);
+    if (FINAL.includes(progress.status)) return progress;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** Ctrl-C cancels the batch and waits for it to stop; a second Ctrl-C quits at once. */
+function cancelOnInterrupt(client: ApiClient, batchId: string, view: ProgressView, onCancelFailed: (message: string) => void): () => void {
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) {
+      view.stop();
+      process.stderr.write(`\nshowscan: quit without waiting; batch ${batchId} is being cancelled on the server\n`);
+      process.exit(130);
+    }
+    interrupted = true;
+    view.note("🛑 Cancelling (Ctrl-C again to quit now)");
+    client.batch.cancel
+      .mutate({ batchId }, { signal: AbortSignal.timeout(5_000) })
+      .catch((error: unknown) => onCancelFailed(describeError(error).message.split("\n")[0]!));
+  };
+  process.on("SIGINT", onSignal);
+  return () => process.off("SIGINT", onSignal);
+}
