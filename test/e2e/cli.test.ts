@@ -5,8 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
-import { extractionFromTruth, generateFlyers, type Flyer } from "../support/flyers";
-import { preparedSha256, startService, TEST_JWT_SECRET, testTokens, type TestService } from "../support/harness";
+import { generateFlyers, type Flyer } from "../support/flyers";
+import { answerWithTruth, startService, TEST_JWT_SECRET, testTokens, type TestService } from "../support/harness";
 import { distinctImages } from "../support/images";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -59,15 +59,10 @@ describe("the showscan command line", () => {
 
   beforeAll(async () => {
     flyers = await generateFlyers(4, 23);
-    const answers = new Map<string, Flyer>();
-    for (const flyer of flyers) answers.set(await preparedSha256(flyer.bytes), flyer);
     fake = await startFakeGemini({
       latencyMs: () => 80 + Math.random() * 80,
       // A screenshot the fake does not know is refused as unsafe: a permanent failure.
-      answer: (req) => {
-        const flyer = answers.get(req.imageSha256);
-        return flyer ? { json: extractionFromTruth(flyer.truth) } : { fault: "safety" };
-      },
+      answer: await answerWithTruth(flyers, () => ({ fault: "safety" })),
     });
     service = await startService({ fake, listen: true });
     admin = await testTokens.sign({ sub: "cli-test", role: "admin" });

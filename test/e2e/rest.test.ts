@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBatch, listBatches, listImages } from "../../db/src/index";
 import { createRestRoutes } from "../../server/src/http/rest-routes";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
-import { extractionFromTruth, generateFlyers, type Flyer } from "../support/flyers";
+import { generateFlyers, type Flyer } from "../support/flyers";
 import { distinctImages } from "../support/images";
-import { preparedSha256, startService, testTokens, waitForBatch, type TestService } from "../support/harness";
+import { answerWithTruth, preparedSha256, startService, testTokens, waitForBatch, type TestService } from "../support/harness";
 
 const USER_ROUTE = "/api/parser/analyze-screenshots-parallel";
 const ADMIN_ROUTE = "/api/parser/analyze-admin-screenshots-parallel";
@@ -35,17 +35,11 @@ describe("the original REST routes on top of the pipeline", () => {
   /** Screenshots the fake answers with their ground truth; anything else is refused by SAFETY (a permanent failure). */
   beforeAll(async () => {
     flyers = await generateFlyers(3, 11);
-    const answers = new Map<string, Flyer>();
-    for (const flyer of flyers) answers.set(await preparedSha256(flyer.bytes), flyer);
     const plain = await distinctImages(4, "rest-plain");
     const empty = new Set(await Promise.all(plain.map((p) => preparedSha256(p.bytes))));
     fake = await startFakeGemini({
       latencyMs: () => 40 + Math.random() * 40,
-      answer: (req) => {
-        const flyer = answers.get(req.imageSha256);
-        if (flyer) return { json: extractionFromTruth(flyer.truth) };
-        return empty.has(req.imageSha256) ? { json: { shows: [], venues: [], djs: [], vendors: [] } } : { fault: "safety" };
-      },
+      answer: await answerWithTruth(flyers, (req) => (empty.has(req.imageSha256) ? { json: { shows: [], venues: [], djs: [], vendors: [] } } : { fault: "safety" })),
     });
     service = await startService({ fake, listen: true, config: { userBatchesPerMinute: 5 } });
     admin = await testTokens.sign({ sub: "rest-admin", role: "admin" });

@@ -8,7 +8,8 @@ import { createLogger } from "../../server/src/logger";
 import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
 import { prepareImage } from "../../server/src/pool/prepare";
 import type { RetryPolicy } from "../../server/src/pipeline/retry-policy";
-import type { FakeGemini } from "./fake-gemini";
+import type { Answerer, FakeGemini, FakeReply, FakeRequest } from "./fake-gemini";
+import { extractionFromTruth, type Flyer } from "./flyers";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export const TEST_MODEL = "gemini-2.5-flash";
@@ -89,3 +90,16 @@ export async function preparedSha256(bytes: Uint8Array): Promise<string> {
 }
 
 export const files = (items: { name: string; bytes: Uint8Array }[]) => items.map((i) => ({ name: i.name, bytes: i.bytes }));
+
+/**
+ * An answerer that reads each known flyer perfectly (its ground truth) and gives `otherwise`
+ * for any other screenshot, as a model that knows exactly these images would.
+ */
+export async function answerWithTruth(flyers: Flyer[], otherwise: (req: FakeRequest) => FakeReply): Promise<Answerer> {
+  const answers = new Map<string, Flyer>();
+  for (const flyer of flyers) answers.set(await preparedSha256(flyer.bytes), flyer);
+  return (req) => {
+    const flyer = answers.get(req.imageSha256);
+    return flyer ? { json: extractionFromTruth(flyer.truth) } : otherwise(req);
+  };
+}
