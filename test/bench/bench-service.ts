@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { connect, getBatch, migrateDatabase, startEmbeddedPostgres, type BatchRow, type DbConnection, type EmbeddedDatabase } from "../../db/src/index";
+import { createApp } from "../../server/src/app";
+import { createTokens } from "../../server/src/auth/tokens";
+import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
+import { createLogger } from "../../server/src/logger";
+import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
+import { prepareImage } from "../../server/src/pool/prepare";
+import type { FakeGemini } from "../support/fake-gemini";
+import { Trace, type Experiment } from "./trace";
+
+/**
+ * The real service for the benchmark, outside Vitest (the test harness gets its database from
+ * Vitest's `inject`): an embedded Postgres in a temporary folder, the real worker pool, the real
+ * Gemini engine pointed at the fake, wired exactly as harness.ts and runtime.ts wire them.
+ */
+export interface BenchServiceOptions {
+  fake: FakeGemini;
+  threads: number;
+  maxConcurrency: number;
+  pollMs: number;
+  imageTimeoutMs: number;
+  model: string;
+  /** Experiment only: Postgres synchronous_commit for the service's connections ("on" is Postgres' default). */
+  synchronousCommit?: "on" | "off";
+  /** Investigation only: what-if experiments (see trace.ts). */
+  experiments?: ReadonlySet<Experiment>;
+  /** Investigation only: time every statement inside the record and claim transactions. */
+  timeStatements?: boolean;
+}
+
+export type BenchService = Awaited<ReturnType<typeof startBenchService>>;
+
+export async function startBenchService(opts: BenchServiceOptions) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "showscan-bench-"));
+  let pg: EmbeddedDatabase | undefined;
+  let conn: DbConnection | undefined;
+  let pool: WorkerPool | undefined;
+  let app: ReturnType<typeof createApp> | undefined;
+  const close = async () => {
+    await app?.stop().catch(() => {});
+    await pool?.destroy().catch(() => {});
+    await conn?.close().catch(() => {});
+    await pg?.stop().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    pg = await startEmbeddedPostgres(dir);
+    await migrateDatabase(pg.url);
+    if (opts.synchronousCommit) {
+      const admin = connect(pg.url, { max: 1 });
+      await admin.client.unsafe(`alter database showscan set synchronous_commit = ${opts.synchronousCommit === "off" ? "off" : "on"}`);
+      await admin.close();
+    }
+    // The same pool size runtime.ts gives the service.
+    conn = connect(pg.url, { max: Math.max(10, opts.maxConcurrency + 5) });
+    const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? "silent");
+    pool = createWorkerPool({ logger, threads: opts.threads });
+    const trace = new Trace(opts.experiments, opts.timeStatements);
+    const engine = trace.engine(createGeminiEngine({ apiKey: "test-key", model: opts.model, baseUrl: opts.fake.url }));
+    app = createApp({
+      conn: { ...conn, db: trace.database(conn.db) },
+      tokens: createTokens(randomBytes(32).toString("hex")),
+      engine,
+      pool: trace.pool(pool),
+      logger,
+      config: { maxConcurrency: opts.maxConcurrency, imageTimeoutMs: opts.imageTimeoutMs, maxRetries: 3, pollMs: opts.pollMs },
+    });
+    trace.dispatcher(app.dispatcher);
+    await app.start();
+    return { app, db: conn.db, trace, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Polls the batch row until it reaches a final state. */
+export async function waitForFinalBatch(db: DbConnection["db"], batchId: string, timeoutMs: number, everyMs = 25): Promise<BatchRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const batch = await getBatch(db, batchId);
+    if (batch && ["completed", "failed", "cancelled"].includes(batch.status)) return batch;
+    if (Date.now() > deadline) throw new Error(`batch ${batchId} did not finish in ${timeoutMs} ms (status ${batch?.status})`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The SHA-256 of an image as the pipeline sends it to Gemini (what the fake sees). */
+export async function preparedSha256(bytes: Uint8Array): Promise<string> {
+  const prepared = await prepareImage({ bytes });
+  if (!prepared.ok) throw new Error(prepared.reason);
+  return createHash("sha256").update(prepared.bytes).digest("hex");
+}
