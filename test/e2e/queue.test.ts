@@ -25,7 +25,7 @@ describe("the Postgres queue", () => {
       images: images.map((i) => ({ fileName: i.name, mimeType: "image/png", content: i.bytes, sha256: i.name })),
     });
     // A process claims two images, then dies without a word.
-    const { claimed: dead } = await database.db.transaction((tx) =>
+    const dead = await database.db.transaction((tx) =>
       claimImages(tx, { batchId: batch.id, owner: "dead-process", engine: "gemini", leaseMs: 500, max: 2 }),
     );
     expect(dead).toHaveLength(2);

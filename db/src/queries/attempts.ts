@@ -36,7 +36,7 @@ export async function listAttempts(db: Executor, batchId: string) {
 }
 
 /**
- * Adds finished images to the batch counters and bumps its progress sequence. When every image
+ * Adds finished images to the batch counters. When every image
  * is final the batch ends: completed if any image succeeded, failed if none did.
  */
 export async function advanceBatch(db: Executor, batchId: string, delta: { succeeded: number; failed: number }): Promise<BatchRow> {
@@ -45,7 +45,6 @@ export async function advanceBatch(db: Executor, batchId: string, delta: { succe
     .set({
       succeededImages: sql`${batches.succeededImages} + ${delta.succeeded}`,
       failedImages: sql`${batches.failedImages} + ${delta.failed}`,
-      progressSeq: sql`${batches.progressSeq} + 1`,
       status: sql`case
         when ${batches.status} in ('completed', 'failed', 'cancelled') then ${batches.status}
         when ${batches.succeededImages} + ${batches.failedImages} + ${delta.succeeded + delta.failed} >= ${batches.totalImages}
@@ -68,7 +67,6 @@ export async function stopBatch(db: Executor, batchId: string, args: { status: "
       status: args.status,
       error: args.error,
       failedImages: sql`${batches.failedImages} + ${args.status === "failed" ? args.failed : 0}`,
-      progressSeq: sql`${batches.progressSeq} + 1`,
       finishedAt: sql`now()`,
     })
     .where(sql`${batches.id} = ${batchId} and ${batches.status} in ('queued', 'running')`)

@@ -113,7 +113,6 @@ export async function reopenBatch(db: Executor, batchId: string, requeued: numbe
       failedImages: sql`${batches.failedImages} - ${requeued}`,
       error: null,
       finishedAt: null,
-      progressSeq: sql`${batches.progressSeq} + 1`,
     })
     .where(eq(batches.id, batchId))
     .returning();

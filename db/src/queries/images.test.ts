@@ -26,7 +26,7 @@ describe("claiming images", () => {
         database.db.transaction((tx) => claimImages(tx, { batchId: batch.id, owner: `process-${i}`, engine: "gemini", leaseMs: 60_000, max: 3 })),
       ),
     );
-    const claimed = claims.flatMap((c) => c.claimed);
+    const claimed = claims.flat();
     expect(claimed).toHaveLength(3);
     expect(new Set(claimed.map((c) => c.imageId)).size).toBe(3);
   });
@@ -34,12 +34,12 @@ describe("claiming images", () => {
   it("frees a slot when an attempt reports, and refuses a report from a claimer that lost its lease", async () => {
     const { batch } = await newBatch(4, 1);
     const claim = (owner: string) => database.db.transaction((tx) => claimImages(tx, { batchId: batch.id, owner, engine: "gemini", leaseMs: 60_000, max: 1 }));
-    const first = (await claim("a")).claimed[0]!;
-    expect((await claim("b")).claimed).toHaveLength(0);
+    const [first] = await claim("a");
+    expect(await claim("b")).toHaveLength(0);
 
     const outcome = { kind: "succeeded" as const, extraction: {}, durationMs: 5, width: 1, height: 1, phash: null };
-    expect(await applyImageOutcome(database.db, { imageId: first.imageId, owner: "b", attemptNumber: 1, outcome })).toBeNull();
-    expect(await applyImageOutcome(database.db, { imageId: first.imageId, owner: "a", attemptNumber: 1, outcome })).toEqual({ succeeded: 1, failed: 0 });
-    expect((await claim("b")).claimed).toHaveLength(1);
+    expect(await applyImageOutcome(database.db, { imageId: first!.imageId, owner: "b", attemptNumber: 1, hasCopies: false, outcome })).toBeNull();
+    expect(await applyImageOutcome(database.db, { imageId: first!.imageId, owner: "a", attemptNumber: 1, hasCopies: false, outcome })).toEqual({ succeeded: 1, failed: 0 });
+    expect(await claim("b")).toHaveLength(1);
   });
 });

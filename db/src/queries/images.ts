@@ -27,7 +27,8 @@ export async function listRunnableBatches(db: Executor, limit = 50): Promise<Run
       and exists (select 1 from ${images} where ${images.batchId} = b.id and ${runnable})
     order by in_flight asc, b.created_at asc
     limit ${limit}`);
-  return rows.map((r) => ({ batchId: r.batch_id, workers: r.workers, inFlight: r.in_flight }));
+  // A batch whose window is full has nothing to hand out: no claim transaction for it.
+  return rows.filter((r) => r.in_flight < r.workers).map((r) => ({ batchId: r.batch_id, workers: r.workers, inFlight: r.in_flight }));
 }
 
 export interface ClaimedImage {
@@ -36,6 +37,8 @@ export interface ClaimedImage {
   attemptId: number;
   attemptNumber: number;
   rateLimitedCount: number;
+  /** Identical uploads wait on this image and take its outcome. */
+  hasCopies: boolean;
   fileName: string;
   mimeType: string;
   content: Buffer;
@@ -44,71 +47,70 @@ export interface ClaimedImage {
 /**
  * Claims up to `max` runnable images of one batch for `owner`, never more than the batch's
  * window (`workers`) in flight across all processes. The batch row lock serialises claimers of
- * the same batch, so two processes cannot both fill the same free slots; it is held only for
- * this short transaction, so waiting for it beats skipping the batch until the next round.
- * SKIP LOCKED on the images keeps a claimer from waiting on rows another one is taking.
+ * the same batch, so two processes cannot both fill the same free slots: the count runs in a
+ * statement after the lock is held, so its snapshot already sees every earlier claim. The lock
+ * is held only for a short transaction, so waiting for it beats skipping the batch. SKIP LOCKED
+ * on the images keeps a claimer from waiting on rows another one is taking. A caller that
+ * already holds the batch row (the record of an attempt) passes `locked`.
  */
 export async function claimImages(
   db: Executor,
-  args: { batchId: string; owner: string; engine: string; leaseMs: number; max: number },
-): Promise<{ claimed: ClaimedImage[]; seq: number }> {
-  const none = { claimed: [], seq: 0 };
-  const [batch] = await db.execute<{ workers: number }>(
-    sql`select workers from ${batches} where id = ${args.batchId} and status in ('queued', 'running') for update`,
-  );
-  if (!batch) return none;
-  const [{ in_flight }] = (await db.execute<{ in_flight: number }>(
-    sql`select count(*)::int as in_flight from ${images} where batch_id = ${args.batchId} and status = 'running' and lease_expires_at >= now()`,
-  )) as unknown as [{ in_flight: number }];
-  const take = Math.min(args.max, batch.workers - in_flight);
-  if (take <= 0) return none;
-
-  const claimed = await db.execute<{ id: string; attempt_count: number; rate_limited_count: number; file_name: string; mime_type: string; content: Buffer; was_running: boolean }>(sql`
-    with picked as (
+  args: { batchId: string; owner: string; engine: string; leaseMs: number; max: number; locked?: boolean },
+): Promise<ClaimedImage[]> {
+  if (!args.locked) await db.execute(sql`select 1 from ${batches} where id = ${args.batchId} for update`);
+  const rows = await db.execute<{
+    id: string; attempt_count: number; rate_limited_count: number; file_name: string; mime_type: string; content: Buffer; has_copies: boolean; attempt_id: number;
+  }>(sql`
+    with quota as (
+      select greatest(0, least(${args.max}, b.workers - (
+        select count(*) from ${images} r where r.batch_id = b.id and r.status = 'running' and r.lease_expires_at >= now()
+      )))::int as take
+      from ${batches} b where b.id = ${args.batchId} and b.status in ('queued', 'running')
+    ),
+    picked as (
       select id, status = 'running' as was_running from ${images}
       where batch_id = ${args.batchId} and ${runnable}
       order by next_attempt_at, position
-      limit ${take}
+      limit (select coalesce((select take from quota), 0))
       for update skip locked
+    ),
+    claimed as (
+      update ${images} i set
+        status = 'running',
+        lease_owner = ${args.owner},
+        lease_expires_at = now() + ${`${args.leaseMs} milliseconds`}::interval,
+        attempt_count = i.attempt_count + 1
+      from picked where i.id = picked.id
+      returning i.id, i.attempt_count, i.rate_limited_count, i.file_name, i.mime_type, i.content, picked.was_running,
+        exists (select 1 from ${images} d where d.duplicate_of = i.id) as has_copies
+    ),
+    -- The previous holder's attempt never reported back: close it so every attempt has an end.
+    closed as (
+      update ${attempts} set outcome = 'lease_expired', finished_at = now(), error_class = 'lease', error_message = 'lease expired; image taken over'
+      where outcome = 'running' and image_id in (select id from claimed where was_running)
+    ),
+    started as (
+      update ${batches} set status = 'running', started_at = coalesce(started_at, now())
+      where id = ${args.batchId} and status = 'queued' and exists (select 1 from claimed)
+    ),
+    inserted as (
+      insert into ${attempts} (image_id, batch_id, attempt_number, worker, engine)
+      select id, ${args.batchId}, attempt_count, ${args.owner}, ${args.engine} from claimed
+      returning id, image_id
     )
-    update ${images} i set
-      status = 'running',
-      lease_owner = ${args.owner},
-      lease_expires_at = now() + ${`${args.leaseMs} milliseconds`}::interval,
-      attempt_count = i.attempt_count + 1
-    from picked where i.id = picked.id
-    returning i.id, i.attempt_count, i.rate_limited_count, i.file_name, i.mime_type, i.content, picked.was_running`);
-  if (claimed.length === 0) return none;
-
-  const takenOver = claimed.filter((c) => c.was_running).map((c) => c.id);
-  if (takenOver.length > 0) {
-    // The previous holder's attempt never reported back: close it so every attempt has an end.
-    await db
-      .update(attempts)
-      .set({ outcome: "lease_expired", finishedAt: sql`now()`, errorClass: "lease", errorMessage: "lease expired; image taken over" })
-      .where(and(inArray(attempts.imageId, takenOver), eq(attempts.outcome, "running")));
-  }
-  const inserted = await db
-    .insert(attempts)
-    .values(claimed.map((c) => ({ imageId: c.id, batchId: args.batchId, attemptNumber: c.attempt_count, worker: args.owner, engine: args.engine })))
-    .returning({ id: attempts.id, imageId: attempts.imageId });
-  const attemptIds = new Map(inserted.map((a) => [a.imageId, a.id]));
-  const [{ progressSeq }] = (await db
-    .update(batches)
-    .set({ status: "running", startedAt: sql`coalesce(${batches.startedAt}, now())`, progressSeq: sql`${batches.progressSeq} + 1` })
-    .where(eq(batches.id, args.batchId))
-    .returning({ progressSeq: batches.progressSeq })) as [{ progressSeq: number }];
-  const list = claimed.map((c) => ({
+    select c.id, c.attempt_count, c.rate_limited_count, c.file_name, c.mime_type, c.content, c.has_copies, a.id as attempt_id
+    from claimed c join inserted a on a.image_id = c.id`);
+  return rows.map((c) => ({
     imageId: c.id,
     batchId: args.batchId,
-    attemptId: attemptIds.get(c.id)!,
+    attemptId: Number(c.attempt_id),
     attemptNumber: c.attempt_count,
     rateLimitedCount: c.rate_limited_count,
+    hasCopies: c.has_copies,
     fileName: c.file_name,
     mimeType: c.mime_type,
     content: c.content,
   }));
-  return { claimed: list, seq: progressSeq };
 }
 
 /** Pushes the lease forward, e.g. once the attempt really starts after waiting for quota. */
@@ -133,7 +135,7 @@ export type ImageOutcome =
  */
 export async function applyImageOutcome(
   db: Executor,
-  args: { imageId: string; owner: string; attemptNumber: number; outcome: ImageOutcome },
+  args: { imageId: string; owner: string; attemptNumber: number; hasCopies: boolean; outcome: ImageOutcome },
 ): Promise<{ succeeded: number; failed: number } | null> {
   const { outcome } = args;
   const holdsLease = and(
@@ -152,6 +154,7 @@ export async function applyImageOutcome(
   const updated = await db.update(images).set(set).where(holdsLease).returning({ id: images.id });
   if (updated.length === 0) return null;
   if (outcome.kind === "retry") return { succeeded: 0, failed: 0 };
+  if (!args.hasCopies) return outcome.kind === "succeeded" ? { succeeded: 1, failed: 0 } : { succeeded: 0, failed: 1 };
 
   const copies = await db
     .update(images)

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Executor } from "../client";
 import { batches, progressEvents } from "../schema";
@@ -18,9 +18,14 @@ export interface ProgressNotice {
  * transaction: listeners hear it only once the snapshot is committed and readable.
  */
 export async function appendProgressEvent(db: Executor, event: { batchId: string; seq: number; status: string; data: unknown }) {
-  await db.insert(progressEvents).values({ batchId: event.batchId, seq: event.seq, data: event.data }).onConflictDoNothing();
   const notice: ProgressNotice = { batchId: event.batchId, seq: event.seq, status: event.status };
-  await db.execute(sql`select pg_notify(${PROGRESS_CHANNEL}, ${JSON.stringify(notice)})`);
+  // One round trip for both: this runs on every image's critical path.
+  await db.execute(sql`
+    with stored as (
+      insert into ${progressEvents} (batch_id, seq, data) values (${event.batchId}, ${event.seq}, ${JSON.stringify(event.data)}::jsonb)
+      on conflict do nothing
+    )
+    select pg_notify(${PROGRESS_CHANNEL}, ${JSON.stringify(notice)})`);
 }
 
 export async function listProgressEvents(db: Executor, batchId: string, afterSeq: number, limit = 500) {
@@ -32,14 +37,20 @@ export async function listProgressEvents(db: Executor, batchId: string, afterSeq
     .limit(limit);
 }
 
-/** Takes the next progress sequence number of a batch (locking its row until commit). */
+/**
+ * Takes the next progress sequence number of a batch (locking its row until commit) and reads,
+ * in the same statement, the figures its snapshot needs. Only the progress publisher calls it,
+ * once per transaction, so every number has its stored snapshot.
+ */
 export async function bumpProgressSeq(db: Executor, batchId: string) {
   const [row] = await db
     .update(batches)
     .set({ progressSeq: sql`${batches.progressSeq} + 1` })
     .where(eq(batches.id, batchId))
-    .returning();
-  return row;
+    .returning({ ...getTableColumns(batches), ...figureColumns(batchId) });
+  if (!row) return undefined;
+  const { inFlight, timedImages, sumImageMs, now, ...batch } = row;
+  return { batch, figures: { inFlight, timedImages, sumImageMs, now: new Date(now) } };
 }
 
 export async function notifyWork(db: Executor) {
@@ -57,18 +68,17 @@ export async function databaseNow(db: Executor): Promise<Date> {
   return new Date(row!.now);
 }
 
+const figureColumns = (batchId: string) => ({
+  inFlight: sql<number>`(select count(*)::int from images where batch_id = ${batchId} and status = 'running')`,
+  timedImages: sql<number>`(select count(*)::int from images where batch_id = ${batchId} and duplicate_of is null and duration_ms is not null and status in ('succeeded', 'failed'))`,
+  sumImageMs: sql<number>`(select coalesce(sum(duration_ms), 0)::int from images where batch_id = ${batchId} and duplicate_of is null and status in ('succeeded', 'failed'))`,
+  now: sql<string>`now()`,
+});
+
+export type ProgressFigures = { inFlight: number; timedImages: number; sumImageMs: number; now: Date };
+
 /** The raw figures behind a BatchProgress snapshot, read in one statement so they agree. */
-export async function progressFigures(db: Executor, batchId: string) {
-  const [row] = await db.execute<{
-    in_flight: number;
-    timed_images: number;
-    sum_image_ms: number;
-    now: Date;
-  }>(sql`
-    select
-      (select count(*)::int from images where batch_id = ${batchId} and status = 'running') as in_flight,
-      (select count(*)::int from images where batch_id = ${batchId} and duplicate_of is null and duration_ms is not null and status in ('succeeded', 'failed')) as timed_images,
-      (select coalesce(sum(duration_ms), 0)::int from images where batch_id = ${batchId} and duplicate_of is null and status in ('succeeded', 'failed')) as sum_image_ms,
-      now() as now`);
-  return { inFlight: row!.in_flight, timedImages: row!.timed_images, sumImageMs: row!.sum_image_ms, now: new Date(row!.now) };
+export async function progressFigures(db: Executor, batchId: string): Promise<ProgressFigures> {
+  const [row] = await db.select(figureColumns(batchId)).from(sql`(select 1) as one`);
+  return { ...row!, now: new Date(row!.now) };
 }

@@ -13,8 +13,8 @@ export interface AttemptDeps {
   pool: WorkerPool;
   quota: QuotaGate;
   timeoutMs: number;
-  /** Called once the quota lets the attempt start, to push the lease past its timeout. */
-  onStart(): Promise<void>;
+  /** Called when the attempt had to wait for quota, to push its lease past its timeout. */
+  onQuotaWait(): Promise<void>;
 }
 
 /**
@@ -22,12 +22,13 @@ export interface AttemptDeps {
  * per-attempt timeout. Only the timed part counts as the image's measured time.
  */
 export async function runAttempt(claim: ClaimedImage, deps: AttemptDeps, cancel: AbortSignal): Promise<AttemptResult> {
+  let waited: boolean;
   try {
-    await deps.quota.acquire(cancel);
+    waited = await deps.quota.acquire(cancel);
   } catch {
     return { ok: false, latencyMs: 0, error: new EngineError(String(cancel.reason ?? "cancelled"), "cancelled") };
   }
-  await deps.onStart();
+  if (waited) await deps.onQuotaWait();
   const timeout = AbortSignal.timeout(deps.timeoutMs);
   const signal = AbortSignal.any([cancel, timeout]);
   const started = performance.now();

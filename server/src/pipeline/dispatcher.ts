@@ -95,9 +95,9 @@ export class Dispatcher {
         const room = this.o.maxConcurrency - this.running.size;
         if (room <= 0 || this.stopped) break;
         const claimed = await this.o.db.transaction(async (tx) => {
-          const result = await claimImages(tx, { batchId: batch.batchId, owner: this.o.owner, engine: this.o.engine.name, leaseMs: this.leaseMs, max: room });
-          if (result.claimed.length) await publishProgress(tx, batch.batchId);
-          return result.claimed;
+          const claims = await claimImages(tx, { batchId: batch.batchId, owner: this.o.owner, engine: this.o.engine.name, leaseMs: this.leaseMs, max: room });
+          if (claims.length) await publishProgress(tx, batch.batchId);
+          return claims;
         });
         for (const claim of claimed) this.launch(claim);
         claimedAny ||= claimed.length > 0;
@@ -124,7 +124,7 @@ export class Dispatcher {
         pool: o.pool,
         quota: o.quota,
         timeoutMs: o.imageTimeoutMs,
-        onStart: async () => {
+        onQuotaWait: async () => {
           await extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs });
         },
       },
@@ -132,7 +132,11 @@ export class Dispatcher {
     );
     if (!attempt.ok && attempt.error.errorClass === "rateLimited") o.quota.pauseFor(attempt.error.details.retryAfterMs ?? 5_000);
 
-    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy);
+    // Under the process's cap the freed slot goes straight to this batch's next image; at the
+    // cap it goes back to the pump, which offers it to the least-served batch first.
+    const handOver = !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
+    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver);
+    if (recorded.next) this.launch(recorded.next);
     o.metrics?.attempt(o.engine.name, attempt.ok ? "succeeded" : "failed", attempt.ok ? null : attempt.error.errorClass, attempt.latencyMs);
     const { batch } = recorded;
     if (!batch) return;

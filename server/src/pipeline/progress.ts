@@ -1,4 +1,4 @@
-import { appendProgressEvent, getBatch, progressFigures, type BatchRow, type Executor } from "@showscan/db";
+import { appendProgressEvent, bumpProgressSeq, getBatch, progressFigures, type BatchRow, type Executor, type ProgressFigures } from "@showscan/db";
 import { speedup } from "./measure";
 
 /** What a client sees of a running batch: the original service's fields and what a UI needs. */
@@ -23,7 +23,7 @@ export interface BatchProgress {
 }
 
 /** Every figure comes from recorded rows; none is estimated from settings. */
-export function toProgress(batch: BatchRow, figures: Awaited<ReturnType<typeof progressFigures>>): BatchProgress {
+export function toProgress(batch: BatchRow, figures: ProgressFigures): BatchProgress {
   const processed = batch.succeededImages + batch.failedImages;
   const remaining = Math.max(0, batch.totalImages - processed);
   const totalBatches = Math.max(1, Math.ceil(batch.totalImages / batch.workers));
@@ -59,11 +59,14 @@ export async function readProgress(db: Executor, batchId: string): Promise<Batch
 }
 
 /**
- * Stores the batch's current snapshot under its current sequence number and announces it.
- * Called in the transaction that bumped the sequence, so the snapshot is exactly that state.
+ * Takes the batch's next sequence number, stores the snapshot of its state under it and
+ * announces it. Called last in the transaction that changed the batch, so the snapshot is
+ * exactly what that transaction commits.
  */
 export async function publishProgress(tx: Executor, batchId: string): Promise<BatchProgress | null> {
-  const progress = await readProgress(tx, batchId);
-  if (progress) await appendProgressEvent(tx, { batchId, seq: progress.seq, status: progress.status, data: progress });
+  const bumped = await bumpProgressSeq(tx, batchId);
+  if (!bumped) return null;
+  const progress = toProgress(bumped.batch, bumped.figures);
+  await appendProgressEvent(tx, { batchId, seq: progress.seq, status: progress.status, data: progress });
   return progress;
 }

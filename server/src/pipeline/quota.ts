@@ -2,8 +2,8 @@ import type { RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible"
 
 /** Paces calls to the engine within the key's quota, shared by every batch of the process. */
 export interface QuotaGate {
-  /** Resolves when one call may go out now. */
-  acquire(signal: AbortSignal): Promise<void>;
+  /** Resolves when one call may go out now: true when that meant waiting. */
+  acquire(signal: AbortSignal): Promise<boolean>;
   /** Holds every call back for `ms` (the key got a per-minute 429). */
   pauseFor(ms: number): void;
 }
@@ -34,16 +34,16 @@ export function createQuotaGate(limiter?: RateLimiterAbstract, key = "gemini"): 
       pausedUntil = Math.max(pausedUntil, Date.now() + ms);
     },
     async acquire(signal) {
-      for (;;) {
+      for (let waited = false; ; waited = true) {
         const paused = pausedUntil - Date.now();
         if (paused > 0) {
           await sleep(paused, signal);
           continue;
         }
-        if (!limiter) return;
+        if (!limiter) return waited;
         try {
           await limiter.consume(key, 1);
-          return;
+          return waited;
         } catch (rejection) {
           if (rejection instanceof Error) throw rejection;
           await sleep(Math.max(50, (rejection as RateLimiterRes).msBeforeNext), signal);

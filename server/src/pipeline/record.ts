@@ -1,5 +1,5 @@
 import {
-  advanceBatch, applyImageOutcome, endOpenImages, finishAttempt, stopBatch,
+  advanceBatch, applyImageOutcome, claimImages, endOpenImages, finishAttempt, stopBatch,
   FINAL_BATCH_STATUSES, type BatchMetricsInput, type BatchRow, type ClaimedImage, type Database, type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult } from "./attempt";
@@ -16,6 +16,15 @@ export interface Recorded {
   retryInMs: number | null;
   /** The whole batch was stopped (bad key, spent daily quota). */
   stopped: boolean;
+  /** The batch's next image, claimed in the same transaction when `handOver` asked for it. */
+  next: ClaimedImage | null;
+}
+
+/** Asks the record to claim the batch's next image for the slot this attempt frees. */
+export interface HandOver {
+  owner: string;
+  engine: string;
+  leaseMs: number;
 }
 
 /**
@@ -23,7 +32,14 @@ export interface Recorded {
  * batch counters and progress sequence, the merged results when the batch ends, and the
  * NOTIFY that subscribers wait for, which Postgres delivers only if all of it commits.
  */
-export async function recordAttempt(db: Database, claim: ClaimedImage, owner: string, attempt: AttemptResult, policy: RetryPolicy): Promise<Recorded> {
+export async function recordAttempt(
+  db: Database,
+  claim: ClaimedImage,
+  owner: string,
+  attempt: AttemptResult,
+  policy: RetryPolicy,
+  handOver: HandOver | null = null,
+): Promise<Recorded> {
   return db.transaction(async (tx) => {
     const usage = attempt.ok ? attempt.result.usage : attempt.error.details.usage;
     const attemptRow = {
@@ -36,7 +52,7 @@ export async function recordAttempt(db: Database, claim: ClaimedImage, owner: st
       errorClass: attempt.ok ? null : attempt.error.errorClass,
       errorMessage: attempt.ok ? null : attempt.error.message,
     };
-    const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false };
+    const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false, next: null };
 
     let batch: BatchRow | undefined;
     if (!attempt.ok && (attempt.error.errorClass === "config" || attempt.error.errorClass === "quotaExhausted")) {
@@ -48,13 +64,17 @@ export async function recordAttempt(db: Database, claim: ClaimedImage, owner: st
       result.processedBefore = batch.succeededImages + batch.failedImages - ended;
     } else {
       const outcome = toOutcome(claim, attempt, policy);
-      const applied = await applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, outcome });
+      // Sent together (postgres.js pipelines them on the transaction's connection): this
+      // transaction stands between an image's end and the next image's start.
+      const [applied] = await Promise.all([
+        applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, hasCopies: claim.hasCopies, outcome }),
+        finishAttempt(tx, { ...attemptRow, outcome: outcome.kind === "retry" ? "retry" : outcome.kind }),
+      ]);
       if (!applied) {
         // Someone else holds the image now (lease expired and taken over, or batch stopped).
         await finishAttempt(tx, { ...attemptRow, outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled" });
         return result;
       }
-      await finishAttempt(tx, { ...attemptRow, outcome: outcome.kind === "retry" ? "retry" : outcome.kind });
       batch = await advanceBatch(tx, claim.batchId, applied);
       result.processedBefore = batch.succeededImages + batch.failedImages - applied.succeeded - applied.failed;
       result.retryInMs = outcome.kind === "retry" ? outcome.retryInMs : null;
@@ -64,6 +84,11 @@ export async function recordAttempt(db: Database, claim: ClaimedImage, owner: st
     if (endedNow) {
       await storeMergedResults(tx, batch.id);
       result.metrics = await storeBatchMetrics(tx, batch);
+    } else if (handOver && !result.stopped) {
+      // The batch row is locked already: handing the freed slot to the next image here saves
+      // the separate claim transaction that would otherwise stand between the two images.
+      const [next] = await claimImages(tx, { batchId: batch.id, owner: handOver.owner, engine: handOver.engine, leaseMs: handOver.leaseMs, max: 1, locked: true });
+      result.next = next ?? null;
     }
     await publishProgress(tx, batch.id);
     result.batch = batch;
