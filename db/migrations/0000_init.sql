@@ -77,6 +77,7 @@ CREATE TABLE "images" (
 	"status" text DEFAULT 'queued' NOT NULL,
 	"attempt_count" integer DEFAULT 0 NOT NULL,
 	"rate_limited_count" integer DEFAULT 0 NOT NULL,
+	"retry_base" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"lease_owner" text,
 	"lease_expires_at" timestamp (3) with time zone,

@@ -66,6 +66,8 @@ export const images = pgTable(
     attemptCount: integer("attempt_count").notNull().default(0),
     /** Attempts that ended in a per-minute 429: they wait for the quota, not for a fix. */
     rateLimitedCount: integer("rate_limited_count").notNull().default(0),
+    /** attempt_count when the image was last queued again by hand: the retry budget starts there. */
+    retryBase: integer("retry_base").notNull().default(0),
     nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: tstz("lease_expires_at"),

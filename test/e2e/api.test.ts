@@ -95,6 +95,18 @@ describe("the typed API over HTTP and WebSocket", () => {
     }
   });
 
+  it("ends at once a subscription resumed after the final event", async () => {
+    const api = createClient(service.url!, admin);
+    try {
+      const { batchId } = await api.client.batch.analyze.mutate(uploadForm(await distinctImages(2, "resume-final"), { workers: 2 }));
+      const done = await waitForBatch(service, batchId);
+      const again = await collect(api.client, { batchId, lastEventId: done.progressSeq });
+      expect(again).toEqual({ seen: [], completed: true });
+    } finally {
+      api.close();
+    }
+  });
+
   it("cancels a running batch: in-flight work aborted, the rest never started, final state cancelled", async () => {
     fake.setLatency(300);
     const api = createClient(service.url!, admin);
@@ -114,6 +126,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       expect(images.filter((i) => i.status === "cancelled").length).toBeGreaterThanOrEqual(20 - requestsAtCancel);
       expect(images.some((i) => i.status === "queued" || i.status === "running")).toBe(false);
       await expect(api.client.batch.cancel.mutate({ batchId })).rejects.toThrow(/already ended/);
+      await expect(api.client.batch.retryFailed.mutate({ batchId })).rejects.toThrow(/cancelled batch cannot be resumed/);
     } finally {
       fake.setLatency(20);
       api.close();

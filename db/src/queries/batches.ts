@@ -25,7 +25,12 @@ export interface NewBatch {
  * one's in the same batch is stored as a duplicate of it and never analysed on its own.
  * With an idempotency key the same owner gets the existing batch back instead of a new one.
  */
-export async function createBatch(db: Database, input: NewBatch): Promise<{ batch: BatchRow; created: boolean }> {
+export async function createBatch(
+  db: Database,
+  input: NewBatch,
+  /** Runs in the same transaction once the batch and its images are stored. */
+  onCreated?: (tx: Executor, batch: BatchRow) => Promise<unknown>,
+): Promise<{ batch: BatchRow; created: boolean }> {
   return db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(batches)
@@ -65,6 +70,7 @@ export async function createBatch(db: Database, input: NewBatch): Promise<{ batc
     });
     // Chunked so a 400-image upload stays under the protocol's parameter limit.
     for (let i = 0; i < rows.length; i += 200) await tx.insert(images).values(rows.slice(i, i + 200));
+    await onCreated?.(tx, batch);
     return { batch, created: true };
   });
 }
@@ -114,7 +120,16 @@ export async function reopenBatch(db: Executor, batchId: string, requeued: numbe
       error: null,
       finishedAt: null,
     })
-    .where(eq(batches.id, batchId))
+    .where(and(eq(batches.id, batchId), sql`${batches.status} <> 'cancelled'`))
     .returning();
   return row;
+}
+
+/**
+ * Locks a batch's row for the rest of the transaction and returns its status. Every transaction
+ * that changes a batch's images takes this lock first: one lock order, so no deadlocks.
+ */
+export async function lockBatch(db: Executor, batchId: string): Promise<BatchRow["status"] | null> {
+  const [row] = await db.execute<{ status: BatchRow["status"] }>(sql`select status from ${batches} where id = ${batchId} for update`);
+  return row?.status ?? null;
 }

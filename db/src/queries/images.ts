@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { attempts, batches, images, type ImageRow, type ImageStatus } from "../schema";
+import { lockBatch } from "./batches";
 
 /** An image is runnable when it waits for its (re)try or when its holder's lease expired. */
 const runnable = sql`(
@@ -35,7 +36,10 @@ export interface ClaimedImage {
   imageId: string;
   batchId: string;
   attemptId: number;
+  /** Counts every attempt the image ever had: with the owner, it names the lease. */
   attemptNumber: number;
+  /** Attempts before the image was last queued again by hand; the retry budget starts after them. */
+  retryBase: number;
   rateLimitedCount: number;
   /** Identical uploads wait on this image and take its outcome. */
   hasCopies: boolean;
@@ -57,9 +61,9 @@ export async function claimImages(
   db: Executor,
   args: { batchId: string; owner: string; engine: string; leaseMs: number; max: number; locked?: boolean },
 ): Promise<ClaimedImage[]> {
-  if (!args.locked) await db.execute(sql`select 1 from ${batches} where id = ${args.batchId} for update`);
+  if (!args.locked) await lockBatch(db, args.batchId);
   const rows = await db.execute<{
-    id: string; attempt_count: number; rate_limited_count: number; file_name: string; mime_type: string; content: Buffer; has_copies: boolean; attempt_id: number;
+    id: string; attempt_count: number; retry_base: number; rate_limited_count: number; file_name: string; mime_type: string; content: Buffer; has_copies: boolean; attempt_id: number;
   }>(sql`
     with quota as (
       select greatest(0, least(${args.max}, b.workers - (
@@ -81,7 +85,7 @@ export async function claimImages(
         lease_expires_at = now() + ${`${args.leaseMs} milliseconds`}::interval,
         attempt_count = i.attempt_count + 1
       from picked where i.id = picked.id
-      returning i.id, i.attempt_count, i.rate_limited_count, i.file_name, i.mime_type, i.content, picked.was_running,
+      returning i.id, i.attempt_count, i.retry_base, i.rate_limited_count, i.file_name, i.mime_type, i.content, picked.was_running,
         exists (select 1 from ${images} d where d.duplicate_of = i.id) as has_copies
     ),
     -- The previous holder's attempt never reported back: close it so every attempt has an end.
@@ -98,13 +102,14 @@ export async function claimImages(
       select id, ${args.batchId}, attempt_count, ${args.owner}, ${args.engine} from claimed
       returning id, image_id
     )
-    select c.id, c.attempt_count, c.rate_limited_count, c.file_name, c.mime_type, c.content, c.has_copies, a.id as attempt_id
+    select c.id, c.attempt_count, c.retry_base, c.rate_limited_count, c.file_name, c.mime_type, c.content, c.has_copies, a.id as attempt_id
     from claimed c join inserted a on a.image_id = c.id`);
   return rows.map((c) => ({
     imageId: c.id,
     batchId: args.batchId,
     attemptId: Number(c.attempt_id),
     attemptNumber: c.attempt_count,
+    retryBase: c.retry_base,
     rateLimitedCount: c.rate_limited_count,
     hasCopies: c.has_copies,
     fileName: c.file_name,
@@ -193,7 +198,7 @@ export async function requeueFailedImages(db: Executor, batchId: string): Promis
   const rows = await db
     .update(images)
     // A copy goes back to waiting on its original, which is requeued beside it.
-    .set({ status: sql`case when ${images.duplicateOf} is null then 'queued' else 'duplicate' end`, attemptCount: 0, rateLimitedCount: 0, nextAttemptAt: sql`now()`, errorClass: null, error: null, finishedAt: null })
+    .set({ status: sql`case when ${images.duplicateOf} is null then 'queued' else 'duplicate' end`, retryBase: sql`${images.attemptCount}`, rateLimitedCount: 0, nextAttemptAt: sql`now()`, errorClass: null, error: null, finishedAt: null })
     .where(and(eq(images.batchId, batchId), eq(images.status, "failed")))
     .returning({ id: images.id });
   return rows.length;

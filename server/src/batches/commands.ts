@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { endOpenImages, notifyWork, reopenBatch, requeueFailedImages, stopBatch, type Database } from "@showscan/db";
+import { endOpenImages, lockBatch, notifyWork, reopenBatch, requeueFailedImages, stopBatch, type Database } from "@showscan/db";
 import type { Dispatcher } from "../pipeline/dispatcher";
 import { storeBatchMetrics, storeMergedResults } from "../pipeline/finalize";
 import type { PipelineMetrics } from "../pipeline/metrics";
@@ -11,6 +11,8 @@ import { publishProgress } from "../pipeline/progress";
  */
 export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher; metrics: PipelineMetrics }, batchId: string) {
   const batch = await deps.db.transaction(async (tx) => {
+    const status = await lockBatch(tx, batchId);
+    if (status !== "queued" && status !== "running") return null;
     const cancelled = await endOpenImages(tx, { batchId, status: "cancelled", errorClass: "cancelled", error: "cancelled" });
     const stopped = await stopBatch(tx, batchId, { status: "cancelled", error: "cancelled by request", failed: 0 });
     if (!stopped) return null;
@@ -28,6 +30,8 @@ export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher; 
 /** Queues a batch's failed images again, each with a fresh retry budget. */
 export async function retryFailedImages(deps: { db: Database; dispatcher: Dispatcher }, batchId: string) {
   const requeued = await deps.db.transaction(async (tx) => {
+    // Checked under the lock: a cancel committing in between would otherwise be undone.
+    if ((await lockBatch(tx, batchId)) === "cancelled") throw new TRPCError({ code: "CONFLICT", message: "a cancelled batch cannot be resumed" });
     const count = await requeueFailedImages(tx, batchId);
     if (count === 0) return 0;
     await reopenBatch(tx, batchId, count);

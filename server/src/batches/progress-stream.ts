@@ -1,4 +1,7 @@
 import { FINAL_BATCH_STATUSES, getBatch, listProgressEvents, type Database } from "@showscan/db";
+
+/** Reads again this often even without a notice: a lost LISTEN connection must not stall a stream. */
+const REREAD_MS = 5_000;
 import type { BatchProgress } from "../pipeline/progress";
 import type { ProgressBus } from "../pipeline/progress-bus";
 
@@ -29,11 +32,18 @@ export async function* streamProgress(
       after = batch ? batch.progressSeq - 1 : -1;
     }
     while (!signal?.aborted) {
-      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+      if (!pending) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, REREAD_MS).unref();
+        });
+      }
       pending = false;
       wake = null;
+      let read = 0;
       for (;;) {
         const events = await listProgressEvents(deps.db, batchId, after);
+        read += events.length;
         for (const event of events) {
           after = event.seq;
           const progress = event.data as BatchProgress;
@@ -42,6 +52,8 @@ export async function* streamProgress(
         }
         if (events.length < 500) break;
       }
+      // Resumed after the final event (the client saw it, the socket dropped before "stopped").
+      if (read === 0 && FINAL_BATCH_STATUSES.includes((await getBatch(deps.db, batchId))?.status ?? "completed")) return;
     }
   } finally {
     unsubscribe();

@@ -79,7 +79,9 @@ export async function submitBatch(deps: { db: Database; logger: Logger; engine: 
   }
   if (accepted.length === 0) throw new SubmitError(rejected.length ? "no usable image in the upload" : "no images sent", rejected);
 
-  const { batch, created } = await createBatch(deps.db, {
+  const { batch, created } = await createBatch(
+    deps.db,
+    {
     owner: input.owner,
     mode: input.mode,
     workers: input.mode === "sequential" ? 1 : input.workers,
@@ -88,9 +90,11 @@ export async function submitBatch(deps: { db: Database; logger: Logger; engine: 
     description: input.description,
     idempotencyKey: input.idempotencyKey,
     images: accepted,
-  });
+    },
+    // The first snapshot commits with the batch, so a subscriber never finds a batch without one.
+    (tx, created) => publishProgress(tx, created.id),
+  );
   if (created) {
-    await publishProgress(deps.db, batch.id);
     await notifyWork(deps.db);
     batchLog.started(deps.logger, batch);
   }

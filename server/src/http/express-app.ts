@@ -7,7 +7,7 @@ import type { Services } from "../app";
 import type { Tokens } from "../auth/tokens";
 import type { Context } from "../trpc/context";
 import { appRouter } from "../trpc/routers/index";
-import { uploadSizeGuard } from "./upload-guard";
+import { MAX_UPLOAD_BYTES, uploadSizeGuard } from "./upload-guard";
 import { createRestRoutes } from "./rest-routes";
 
 export interface HttpAppOptions {
@@ -22,7 +22,9 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
   app.disable("x-powered-by");
 
   app.use("/trpc/batch.analyze", uploadSizeGuard(tokens));
-  app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext }));
+  // The role's own limit is checked from Content-Length (upload-guard); a body sent without
+  // one is still cut off at the largest limit there is.
+  app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext, maxBodySize: MAX_UPLOAD_BYTES }));
   app.use(createRestRoutes({ services, tokens }));
 
   app.get("/healthz", async (_req, res) => {

@@ -5,6 +5,8 @@ import type { Tokens } from "../auth/tokens";
 /** Room for the multipart boundaries and the text fields around the files. */
 const FORM_OVERHEAD = 1024 * 1024;
 
+export const MAX_UPLOAD_BYTES = UPLOAD_LIMITS.admin.maxBatchBytes + FORM_OVERHEAD;
+
 /**
  * Refuses an upload larger than the sender's batch limit from its declared length, before a
  * byte of it is buffered; per-file limits are checked once the form is read.

@@ -13,8 +13,9 @@ export interface AttemptDeps {
   pool: WorkerPool;
   quota: QuotaGate;
   timeoutMs: number;
-  /** Called when the attempt had to wait for quota, to push its lease past its timeout. */
-  onQuotaWait(): Promise<void>;
+  /** Pushes the image's lease forward; false when the lease is no longer this attempt's. */
+  renewLease(): Promise<boolean>;
+  leaseMs: number;
 }
 
 /**
@@ -22,13 +23,8 @@ export interface AttemptDeps {
  * per-attempt timeout. Only the timed part counts as the image's measured time.
  */
 export async function runAttempt(claim: ClaimedImage, deps: AttemptDeps, cancel: AbortSignal): Promise<AttemptResult> {
-  let waited: boolean;
-  try {
-    waited = await deps.quota.acquire(cancel);
-  } catch {
-    return { ok: false, latencyMs: 0, error: new EngineError(String(cancel.reason ?? "cancelled"), "cancelled") };
-  }
-  if (waited) await deps.onQuotaWait();
+  const waiting = await waitForQuota(deps, cancel);
+  if (waiting) return { ok: false, latencyMs: 0, error: waiting };
   const timeout = AbortSignal.timeout(deps.timeoutMs);
   const signal = AbortSignal.any([cancel, timeout]);
   const started = performance.now();
@@ -40,6 +36,30 @@ export async function runAttempt(claim: ClaimedImage, deps: AttemptDeps, cancel:
     return { ok: true, latencyMs: elapsed(), result, prepared };
   } catch (error) {
     return { ok: false, latencyMs: elapsed(), error: explain(error, { timeout, cancel, timeoutMs: deps.timeoutMs }) };
+  }
+}
+
+/**
+ * Waits for the key's quota, renewing the lease meanwhile: a wait for the per-minute budget can
+ * outlast the lease, and another claimer must not take the image over while it waits here.
+ */
+async function waitForQuota(deps: AttemptDeps, cancel: AbortSignal): Promise<EngineError | null> {
+  const lost = new AbortController();
+  const heartbeat = setInterval(() => {
+    deps.renewLease().then(
+      (held) => held || lost.abort("lease lost while waiting for quota"),
+      () => {},
+    );
+  }, deps.leaseMs / 3);
+  try {
+    const waited = await deps.quota.acquire(AbortSignal.any([cancel, lost.signal]));
+    if (waited && !(await deps.renewLease())) return new EngineError("lease lost while waiting for quota", "cancelled");
+    return null;
+  } catch (error) {
+    if (cancel.aborted || lost.signal.aborted) return new EngineError(String(cancel.reason ?? lost.signal.reason ?? "cancelled"), "cancelled");
+    return new EngineError(`quota check failed: ${(error as Error).message}`, "retryable");
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

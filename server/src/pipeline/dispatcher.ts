@@ -34,7 +34,7 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   private readonly running = new Map<number, { batchId: string; controller: AbortController; done: Promise<void> }>();
-  private pumping = false;
+  private pumping: Promise<void> | null = null;
   private pumpAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -58,11 +58,10 @@ export class Dispatcher {
       this.pumpAgain = true;
       return;
     }
-    this.pumping = true;
-    void this.pump()
+    this.pumping = this.pump()
       .catch((error: unknown) => this.o.logger.error({ err: error }, "dispatcher round failed"))
       .finally(() => {
-        this.pumping = false;
+        this.pumping = null;
         if (this.pumpAgain) {
           this.pumpAgain = false;
           this.kick();
@@ -83,8 +82,12 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    for (const entry of this.running.values()) entry.controller.abort("server shutting down");
-    await Promise.allSettled([...this.running.values()].map((e) => e.done));
+    // A claim round under way may still launch what it claimed; launch() aborts those at once.
+    await this.pumping;
+    while (this.running.size > 0) {
+      for (const entry of this.running.values()) entry.controller.abort("server shutting down");
+      await Promise.allSettled([...this.running.values()].map((e) => e.done));
+    }
   }
 
   private async pump(): Promise<void> {
@@ -108,10 +111,16 @@ export class Dispatcher {
 
   private launch(claim: ClaimedImage): void {
     const controller = new AbortController();
-    const done = this.process(claim, controller.signal).finally(() => {
-      this.running.delete(claim.attemptId);
-      this.kick();
-    });
+    // Claimed while shutting down: hand it straight back (recorded as cancelled, requeued).
+    if (this.stopped) controller.abort("server shutting down");
+    const done = this.process(claim, controller.signal)
+      // A failed record (connection lost, deadlock) must not take the process down: the lease
+      // runs out and another claim picks the image up.
+      .catch((error: unknown) => this.o.logger.error({ err: error, imageId: claim.imageId }, "recording an attempt failed"))
+      .finally(() => {
+        this.running.delete(claim.attemptId);
+        this.kick();
+      });
     this.running.set(claim.attemptId, { batchId: claim.batchId, controller, done });
   }
 
@@ -124,9 +133,8 @@ export class Dispatcher {
         pool: o.pool,
         quota: o.quota,
         timeoutMs: o.imageTimeoutMs,
-        onQuotaWait: async () => {
-          await extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs });
-        },
+        renewLease: () => extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs }),
+        leaseMs: this.leaseMs,
       },
       cancel,
     );

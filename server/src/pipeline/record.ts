@@ -1,5 +1,5 @@
 import {
-  advanceBatch, applyImageOutcome, claimImages, endOpenImages, finishAttempt, stopBatch,
+  advanceBatch, applyImageOutcome, claimImages, endOpenImages, finishAttempt, lockBatch, stopBatch,
   FINAL_BATCH_STATUSES, type BatchMetricsInput, type BatchRow, type ClaimedImage, type Database, type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult } from "./attempt";
@@ -54,8 +54,12 @@ export async function recordAttempt(
     };
     const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false, next: null };
 
+    // The batch row first, like every transaction on a batch's images (see lockBatch). It goes
+    // out pipelined with the statements below, so it adds no round trip.
+    const locked = lockBatch(tx, claim.batchId);
     let batch: BatchRow | undefined;
     if (!attempt.ok && (attempt.error.errorClass === "config" || attempt.error.errorClass === "quotaExhausted")) {
+      await locked;
       await finishAttempt(tx, { ...attemptRow, outcome: "failed" });
       const ended = await endOpenImages(tx, { batchId: claim.batchId, status: "failed", errorClass: attempt.error.errorClass, error: attempt.error.message });
       batch = await stopBatch(tx, claim.batchId, { status: "failed", error: attempt.error.message, failed: ended });
@@ -66,7 +70,8 @@ export async function recordAttempt(
       const outcome = toOutcome(claim, attempt, policy);
       // Sent together (postgres.js pipelines them on the transaction's connection): this
       // transaction stands between an image's end and the next image's start.
-      const [applied] = await Promise.all([
+      const [, applied] = await Promise.all([
+        locked,
         applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, hasCopies: claim.hasCopies, outcome }),
         finishAttempt(tx, { ...attemptRow, outcome: outcome.kind === "retry" ? "retry" : outcome.kind }),
       ]);
@@ -104,7 +109,7 @@ function toOutcome(claim: ClaimedImage, attempt: AttemptResult, policy: RetryPol
   const { error } = attempt;
   // Still holding the lease after a cancel means this process is shutting down: hand it back.
   if (error.errorClass === "cancelled") return { kind: "retry", retryInMs: 0, errorClass: error.errorClass, error: error.message, rateLimited: false };
-  const decision = decideRetry(policy, { errorClass: error.errorClass, retryAfterMs: error.details.retryAfterMs }, claim.attemptNumber, claim.rateLimitedCount);
+  const decision = decideRetry(policy, { errorClass: error.errorClass, retryAfterMs: error.details.retryAfterMs }, claim.attemptNumber - claim.retryBase, claim.rateLimitedCount);
   if (decision.retry) {
     return { kind: "retry", retryInMs: decision.delayMs, errorClass: error.errorClass, error: error.message, rateLimited: error.errorClass === "rateLimited" };
   }

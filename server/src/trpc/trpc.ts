@@ -3,6 +3,8 @@ import type { Context } from "./context";
 
 /** tRPC is set up here once; routers import the builders below. */
 const t = initTRPC.context<Context>().create({
+  // Never send stack traces to clients, whatever NODE_ENV says.
+  isDev: false,
   errorFormatter({ shape, error }) {
     // Upload rejections travel with the error so a client can name each refused file.
     const rejected = (error.cause as { rejected?: unknown } | undefined)?.rejected;

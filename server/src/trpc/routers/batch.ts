@@ -1,4 +1,4 @@
-import { TRPCError, tracked } from "@trpc/server";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { BATCH_STATUSES } from "@showscan/db";
 import { findVisibleBatch } from "../../batches/access";
@@ -12,11 +12,9 @@ const byId = z.object({ batchId: z.uuid() });
 
 const cursorSchema = z
   .string()
-  .regex(/^[^|]+\|[0-9a-f-]{36}$/, "not a cursor from batch.list")
-  .transform((c) => {
-    const [createdAt, id] = c.split("|") as [string, string];
-    return { createdAt: new Date(createdAt), id };
-  });
+  .transform((c) => c.split("|"))
+  .pipe(z.tuple([z.iso.datetime(), z.uuid()], { error: "not a cursor from batch.list" }))
+  .transform(([createdAt, id]) => ({ createdAt: new Date(createdAt), id }));
 
 export const batchRouter = router({
   analyze: protectedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, input)),
@@ -61,8 +59,7 @@ export const batchRouter = router({
   }),
 
   retryFailed: protectedProcedure.input(byId).mutation(async ({ ctx, input }) => {
-    const batch = await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
-    if (batch.status === "cancelled") throw new TRPCError({ code: "CONFLICT", message: "a cancelled batch cannot be resumed" });
+    await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
     return retryFailedImages(ctx.services, input.batchId);
   }),
 });
