@@ -17,8 +17,9 @@ export interface Target {
  * same typed client as a remote server. Logs go to stderr, errors only unless LOG_LEVEL says more.
  */
 export async function startEmbeddedService(token: string | undefined): Promise<Target> {
-  const env = loadCliEnv({ PORT: "0" });
-  const logger = pino({ level: process.env.LOG_LEVEL?.trim() || "error", base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+  // The CLI's own output is the progress bar: the service logs only errors unless asked.
+  const env = loadCliEnv({ PORT: "0" }, { LOG_LEVEL: "error" });
+  const logger = pino({ level: env.LOG_LEVEL, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
   const where = env.DATABASE_URL ? "DATABASE_URL" : `the embedded database in ${path.resolve(env.DATA_DIR)}`;
   process.stderr.write(`⏳ Starting an in-process service on ${where}...\n`);
   const runtime = await createRuntime(env, logger);
