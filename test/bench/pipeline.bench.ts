@@ -5,7 +5,8 @@ import { getBatchMetrics, listAttempts, listImages, type BatchMetricsRow } from 
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { preparedSha256, startBenchService, waitForFinalBatch, type BenchService } from "./bench-service";
 import { benchImages, type BenchImage, type ImageKind } from "./images";
-import { listScheduleMakespan, mean, mulberry32, percentile, sum } from "./schedule";
+import { mulberry32 } from "../support/random";
+import { listScheduleMakespan, mean, percentile, sum } from "./schedule";
 import { EXPERIMENTS, nowMs, startLoadMeter, startPgSampler, type Experiment, type KickSource, type LoadFigures, type PgProfile, type Span, type TimedTransaction } from "./trace";
 
 /**

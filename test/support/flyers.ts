@@ -1,3 +1,4 @@
+import { mulberry32, type Rng } from "./random";
 import sharp from "sharp";
 import { WEEKDAYS, type Extraction, type Weekday } from "../../server/src/extraction/schema";
 
@@ -30,7 +31,6 @@ export interface Flyer {
 }
 
 type Venue = { name: string; address: string; city: string; state: string; zip: string; phone: string };
-type Rng = () => number;
 type Slot = { venue: Venue; day: Weekday; start: number; end: number; dj: string | null };
 type Drawing = { svg: string; truth: Flyer["truth"] };
 
@@ -295,16 +295,6 @@ const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 const wrap = (w: number, h: number, body: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${body}</svg>`;
 
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];
