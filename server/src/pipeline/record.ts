@@ -80,7 +80,17 @@ export async function recordAttempt(
         await finishAttempt(tx, { ...attemptRow, outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled" });
         return result;
       }
-      batch = await advanceBatch(tx, claim.batchId, applied);
+      // The batch row is locked already: the freed slot goes to the batch's next image right
+      // here, which saves the claim transaction that would otherwise stand between the two
+      // images. Pipelined with the counters; a batch that just ended has nothing left to claim.
+      const [advanced, next] = await Promise.all([
+        advanceBatch(tx, claim.batchId, applied),
+        handOver
+          ? claimImages(tx, { batchId: claim.batchId, owner: handOver.owner, engine: handOver.engine, leaseMs: handOver.leaseMs, max: 1, locked: true })
+          : [],
+      ]);
+      batch = advanced;
+      result.next = next[0] ?? null;
       result.processedBefore = batch.succeededImages + batch.failedImages - applied.succeeded - applied.failed;
       result.retryInMs = outcome.kind === "retry" ? outcome.retryInMs : null;
     }
@@ -89,11 +99,6 @@ export async function recordAttempt(
     if (endedNow) {
       await storeMergedResults(tx, batch.id);
       result.metrics = await storeBatchMetrics(tx, batch);
-    } else if (handOver && !result.stopped) {
-      // The batch row is locked already: handing the freed slot to the next image here saves
-      // the separate claim transaction that would otherwise stand between the two images.
-      const [next] = await claimImages(tx, { batchId: batch.id, owner: handOver.owner, engine: handOver.engine, leaseMs: handOver.leaseMs, max: 1, locked: true });
-      result.next = next ?? null;
     }
     await publishProgress(tx, batch.id);
     result.batch = batch;
