@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBatch, listImages } from "../../db/src/index";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
@@ -192,5 +193,22 @@ describe("the typed API over HTTP and WebSocket", () => {
     expect(Number(succeeded?.[1])).toBeGreaterThanOrEqual(30);
     expect(text).toMatch(/^showscan_batches_finished_total\{status="cancelled"\} 1$/m);
     expect(text).toMatch(/^showscan_images_in_flight \d+$/m);
+  });
+
+  it("refuses a user's upload over the batch limit, or without a declared length, before reading it", async () => {
+    const user = await testTokens.sign({ sub: "big-uploader", role: "user" });
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${service.url}/trpc/batch.analyze`, { method: "POST", headers: { authorization: `Bearer ${user}`, "content-type": "multipart/form-data; boundary=x", ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+          req.destroy();
+        });
+        req.on("error", reject);
+        // Headers only: the answer must come without the body.
+        req.flushHeaders();
+      });
+    expect(await status({ "content-length": String(200 * 1024 * 1024) })).toBe(413);
+    expect(await status({ "transfer-encoding": "chunked" })).toBe(411);
   });
 });
