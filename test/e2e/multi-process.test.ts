@@ -64,4 +64,18 @@ describe("two server processes on one database", () => {
       api.close();
     }
   });
+
+  it("shut down on SIGTERM: the service process itself exits cleanly", async () => {
+    const pids = servers.map((s) => s.child.pid!);
+    expect(await Promise.all(servers.map((s) => s.stop()))).toEqual([0, 0]);
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
 });

@@ -8,7 +8,8 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code (null when it had to be killed). */
+  stop(): Promise<number | null>;
 }
 
 /** `showscan serve` as its own OS process on an ephemeral port; resolves once it listens. */
@@ -41,12 +42,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child,
     output: () => log,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
+      const code = await exited;
       clearTimeout(timer);
+      return code;
     },
   };
 }
