@@ -188,11 +188,6 @@ export async function listImages(db: Executor, batchId: string): Promise<Omit<Im
   return db.select(columns).from(images).where(eq(images.batchId, batchId)).orderBy(asc(images.position));
 }
 
-export async function getImageContent(db: Executor, imageId: string): Promise<Buffer | null> {
-  const [row] = await db.select({ content: images.content }).from(images).where(eq(images.id, imageId));
-  return row?.content ?? null;
-}
-
 /** Failed images back in the queue with a fresh retry budget. */
 export async function requeueFailedImages(db: Executor, batchId: string): Promise<number> {
   const rows = await db

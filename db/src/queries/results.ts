@@ -33,10 +33,6 @@ export async function getBatchResults(db: Executor, batchId: string) {
   return row?.data ?? null;
 }
 
-export async function listShows(db: Executor, batchId: string) {
-  return db.select().from(shows).where(eq(shows.batchId, batchId)).orderBy(shows.key);
-}
-
 /** What the measured figures of a batch are computed from. */
 export async function batchTimings(db: Executor, batchId: string) {
   const imageTimes = await db

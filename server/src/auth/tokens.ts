@@ -12,6 +12,9 @@ export interface User {
 const claimsSchema = z.object({ sub: z.string().min(1), role: roleSchema });
 
 /** Signs and checks the service's bearer tokens (HS256, claims `sub` and `role`). */
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export const bearerToken = (header: string | undefined): string | null => header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? null;
+
 export function createTokens(secret: string) {
   const key = new TextEncoder().encode(secret);
   return {

@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
-import { RateLimiterRes } from "rate-limiter-flexible";
 import { findBatchByIdempotencyKey } from "@showscan/db";
 import type { Services } from "../app";
 import type { User } from "../auth/tokens";
 import { readAnalyzeForm } from "./form";
+import { overBatchRate } from "./rate-limit";
 import { SubmitError } from "./submit";
 
 /**
@@ -16,15 +16,8 @@ export async function analyzeBatch(services: Services, user: User, form: FormDat
     const earlier = await findBatchByIdempotencyKey(services.db, user.sub, input.idempotencyKey);
     if (earlier) return { batchId: earlier.id, totalImages: earlier.totalImages, rejected: [], created: false };
   }
-  if (user.role !== "admin") {
-    try {
-      await services.analyzeLimiter.consume(user.sub);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const seconds = Math.ceil(rejection.msBeforeNext / 1000);
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${seconds} s` });
-    }
-  }
+  const wait = await overBatchRate(services, user);
+  if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
   try {
     return await services.submit(input, user.role);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { endOpenImages, lockBatch, notifyWork, reopenBatch, requeueFailedImages, stopBatch, type Database } from "@showscan/db";
 import type { Dispatcher } from "../pipeline/dispatcher";
-import { storeBatchMetrics, storeMergedResults } from "../pipeline/finalize";
+import { finalizeBatch } from "../pipeline/finalize";
 import type { PipelineMetrics } from "../pipeline/metrics";
 import { publishProgress } from "../pipeline/progress";
 
@@ -16,8 +16,7 @@ export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher; 
     const cancelled = await endOpenImages(tx, { batchId, status: "cancelled", errorClass: "cancelled", error: "cancelled" });
     const stopped = await stopBatch(tx, batchId, { status: "cancelled", error: "cancelled by request", failed: 0 });
     if (!stopped) return null;
-    await storeMergedResults(tx, batchId);
-    await storeBatchMetrics(tx, stopped);
+    await finalizeBatch(tx, stopped);
     await publishProgress(tx, batchId);
     return { ...stopped, cancelledImages: cancelled };
   });

@@ -1,15 +1,16 @@
 import { constants as bufferConstants } from "node:buffer";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
-import { RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import { FINAL_BATCH_STATUSES, getBatch } from "@showscan/db";
 import type { Services } from "../app";
-import type { Tokens, User } from "../auth/tokens";
+import { bearerToken, type Tokens, type User } from "../auth/tokens";
 import { DEFAULT_WORKERS } from "../batches/form";
 import { UPLOAD_LIMITS, type Role } from "../batches/limits";
 import { SubmitError, type Rejection, type UploadFile } from "../batches/submit";
 import { batchImages, batchResults } from "../batches/views";
-import { readProgress, type BatchProgress } from "../pipeline/progress";
+import { streamProgress } from "../batches/progress-stream";
+import { overBatchRate } from "../batches/rate-limit";
+import type { BatchProgress } from "../pipeline/progress";
 
 /**
  * The original service's REST routes, kept for its existing clients: a JSON body of data URLs
@@ -25,8 +26,6 @@ export interface RestRoutesOptions {
 }
 
 const WAIT_TIMEOUT_MS = 15 * 60_000;
-/** A fallback check in case a progress notice is missed (a LISTEN connection dropped). */
-const POLL_MS = 5_000;
 /** Room for the JSON around the base64 (keys, quotes, the other fields). */
 const JSON_OVERHEAD = 1024 * 1024;
 
@@ -66,7 +65,7 @@ const fail: Fail = (res, status, error, extra = {}) => void res.status(status).j
 
 function authenticate(tokens: Tokens, role: Role): RequestHandler {
   return async (req, res, next) => {
-    const token = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const token = bearerToken(req.headers.authorization);
     const user = token ? await tokens.verify(token) : null;
     if (!user) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="showscan"');
@@ -90,58 +89,15 @@ function readScreenshots(screenshots: unknown[]): { files: UploadFile[]; refused
   return { files, refused };
 }
 
-/** Refuses a user over the per-user batch rate (admins are not limited); true when refused. */
-async function rateLimited(services: Services, user: User, res: Response): Promise<boolean> {
-  if (user.role === "admin") return false;
-  try {
-    await services.analyzeLimiter.consume(user.sub);
-    return false;
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    res.setHeader("Retry-After", String(seconds));
-    fail(res, 429, `too many batches: try again in ${seconds} s`);
-    return true;
-  }
-}
-
 type WaitOutcome = { kind: "final"; progress: BatchProgress } | { kind: "timeout" } | { kind: "gone" };
 
-/**
- * Resolves once the batch reaches a final status, heard through the progress bus and checked
- * in the rows. It subscribes before the first read, so an end committed in between is heard.
- */
-function waitForFinal(services: Services, batchId: string, timeoutMs: number, gone: AbortSignal): Promise<WaitOutcome> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (outcome: WaitOutcome | Error) => {
-      if (settled) return;
-      settled = true;
-      unsubscribe();
-      clearTimeout(timer);
-      clearInterval(poll);
-      gone.removeEventListener("abort", onGone);
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
-    };
-    const check = () => {
-      readProgress(services.db, batchId).then(
-        (progress) => {
-          if (progress && FINAL_BATCH_STATUSES.includes(progress.status)) finish({ kind: "final", progress });
-        },
-        (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
-      );
-    };
-    const onGone = () => finish({ kind: "gone" });
-    const unsubscribe = services.bus.subscribe(batchId, (notice) => {
-      if (FINAL_BATCH_STATUSES.includes(notice.status as BatchProgress["status"])) check();
-    });
-    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
-    const poll = setInterval(check, POLL_MS);
-    gone.addEventListener("abort", onGone);
-    if (gone.aborted) onGone();
-    else check();
-  });
+/** Follows the batch's progress stream (the same one `batch.onProgress` serves) to its end. */
+async function waitForFinal(services: Services, batchId: string, timeoutMs: number, gone: AbortSignal): Promise<WaitOutcome> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let last: BatchProgress | null = null;
+  for await (const { progress } of streamProgress(services, batchId, null, AbortSignal.any([gone, timeout]))) last = progress;
+  if (last && FINAL_BATCH_STATUSES.includes(last.status)) return { kind: "final", progress: last };
+  return gone.aborted ? { kind: "gone" } : { kind: "timeout" };
 }
 
 /** The original answer: merged data, measured stats, and every screenshot that yielded nothing. */
@@ -187,7 +143,11 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
     const { files, refused } = readScreenshots(body.screenshots);
     const errorsOf = (list: Rejection[]) => list.map((r) => ({ file: r.fileName, error: r.reason }));
     if (files.length === 0) return fail(res, 400, "no usable screenshot in the request", { errors: errorsOf(refused) });
-    if (await rateLimited(services, user, res)) return;
+    const wait = await overBatchRate(services, user);
+    if (wait !== null) {
+      res.setHeader("Retry-After", String(wait));
+      return fail(res, 429, `too many batches: try again in ${wait} s`);
+    }
 
     let submitted;
     try {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { UPLOAD_LIMITS } from "../batches/limits";
-import type { Tokens } from "../auth/tokens";
+import { bearerToken, type Tokens } from "../auth/tokens";
 
 /** Room for the multipart boundaries and the text fields around the files. */
 const FORM_OVERHEAD = 1024 * 1024;
@@ -14,7 +14,7 @@ export const MAX_UPLOAD_BYTES = UPLOAD_LIMITS.admin.maxBatchBytes + FORM_OVERHEA
  */
 export function uploadSizeGuard(tokens: Tokens): RequestHandler {
   return async (req, res, next) => {
-    const token = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const token = bearerToken(req.headers.authorization);
     const user = token ? await tokens.verify(token) : null;
     const limit = UPLOAD_LIMITS[user?.role ?? "user"].maxBatchBytes + FORM_OVERHEAD;
     const declared = req.headers["content-length"];

@@ -4,7 +4,7 @@ import { extractionSchema } from "../extraction/schema";
 import { mean, percentile, speedup } from "./measure";
 
 /** Merges the batch's extractions and stores the results and the reporting rows. */
-export async function storeMergedResults(tx: Executor, batchId: string): Promise<MergedResults> {
+async function storeMergedResults(tx: Executor, batchId: string): Promise<MergedResults> {
   const rows = await listExtractions(tx, batchId);
   const merged = mergeExtractions(rows.map((r) => ({ imageId: r.imageId, extraction: extractionSchema.parse(r.extraction) })));
   await saveBatchResults(
@@ -34,8 +34,14 @@ export async function storeMergedResults(tx: Executor, batchId: string): Promise
   return merged;
 }
 
+/** What a batch's end stores: its merged results and its measured figures. */
+export async function finalizeBatch(tx: Executor, batch: BatchRow): Promise<BatchMetricsInput> {
+  await storeMergedResults(tx, batch.id);
+  return storeBatchMetrics(tx, batch);
+}
+
 /** The measured figures of a finished batch, all from its recorded rows. */
-export async function storeBatchMetrics(tx: Executor, batch: BatchRow): Promise<BatchMetricsInput> {
+async function storeBatchMetrics(tx: Executor, batch: BatchRow): Promise<BatchMetricsInput> {
   const t = await batchTimings(tx, batch.id);
   const wallMs = batch.startedAt && batch.finishedAt ? batch.finishedAt.getTime() - batch.startedAt.getTime() : 0;
   const sumImageMs = t.imageMs.reduce((a, b) => a + b, 0);

@@ -3,7 +3,7 @@ import {
   FINAL_BATCH_STATUSES, type BatchMetricsInput, type BatchRow, type ClaimedImage, type Database, type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult } from "./attempt";
-import { storeBatchMetrics, storeMergedResults } from "./finalize";
+import { finalizeBatch } from "./finalize";
 import { publishProgress } from "./progress";
 import { decideRetry, type RetryPolicy } from "./retry-policy";
 
@@ -97,8 +97,7 @@ export async function recordAttempt(
 
     const endedNow = FINAL_BATCH_STATUSES.includes(batch.status) && (result.stopped || result.processedBefore < batch.totalImages);
     if (endedNow) {
-      await storeMergedResults(tx, batch.id);
-      result.metrics = await storeBatchMetrics(tx, batch);
+      result.metrics = await finalizeBatch(tx, batch);
     }
     await publishProgress(tx, batch.id);
     result.batch = batch;

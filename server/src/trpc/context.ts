@@ -1,7 +1,7 @@
 import type { CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import type { CreateWSSContextFnOptions } from "@trpc/server/adapters/ws";
 import type { Services } from "../app";
-import type { Tokens, User } from "../auth/tokens";
+import { bearerToken, type Tokens, type User } from "../auth/tokens";
 
 export interface Context {
   services: Services;
@@ -10,13 +10,11 @@ export interface Context {
   badToken: boolean;
 }
 
-const bearer = (header: string | undefined) => header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? null;
-
 /** One context for both transports: the HTTP Authorization header or the WebSocket's connectionParams. */
 export function createContextFactory(services: Services, tokens: Tokens) {
   return async (opts: CreateExpressContextOptions | CreateWSSContextFnOptions): Promise<Context> => {
     const fromParams = opts.info.connectionParams?.token;
-    const token = typeof fromParams === "string" ? fromParams : bearer(opts.req.headers.authorization);
+    const token = typeof fromParams === "string" ? fromParams : bearerToken(opts.req.headers.authorization);
     const user = token ? await tokens.verify(token) : null;
     return { services, user, badToken: token !== null && user === null };
   };

@@ -1,0 +1,18 @@
+import { RateLimiterRes } from "rate-limiter-flexible";
+import type { Services } from "../app";
+import type { User } from "../auth/tokens";
+
+/**
+ * Counts one more batch against a user's per-minute limit (admins are not limited). Returns
+ * the seconds to wait when the user is over it, null when the batch may go ahead.
+ */
+export async function overBatchRate(services: Pick<Services, "analyzeLimiter">, user: User): Promise<number | null> {
+  if (user.role === "admin") return null;
+  try {
+    await services.analyzeLimiter.consume(user.sub);
+    return null;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  }
+}
