@@ -1,6 +1,19 @@
 import { sql } from "drizzle-orm";
 import {
-  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
 } from "drizzle-orm/pg-core";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -24,7 +37,9 @@ export const batches = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     owner: text("owner").notNull(),
     status: text("status", { enum: BATCH_STATUSES }).notNull().default("queued"),
-    mode: text("mode", { enum: ["parallel", "sequential"] }).notNull().default("parallel"),
+    mode: text("mode", { enum: ["parallel", "sequential"] })
+      .notNull()
+      .default("parallel"),
     workers: integer("workers").notNull(),
     engine: text("engine").notNull(),
     sourceUrl: text("source_url"),
@@ -51,7 +66,9 @@ export const images = pgTable(
   "images",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
     position: integer("position").notNull(),
     fileName: text("file_name").notNull(),
     mimeType: text("mime_type").notNull(),
@@ -90,8 +107,12 @@ export const attempts = pgTable(
   "attempts",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    imageId: uuid("image_id").notNull().references(() => images.id, { onDelete: "cascade" }),
-    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    imageId: uuid("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
     attemptNumber: integer("attempt_number").notNull(),
     worker: text("worker").notNull(),
     engine: text("engine").notNull(),
@@ -111,7 +132,9 @@ export const attempts = pgTable(
 
 /** The merged data of a batch, as the API serves it (ParsedKaraokeData plus provenance). */
 export const batchResults = pgTable("batch_results", {
-  batchId: uuid("batch_id").primaryKey().references(() => batches.id, { onDelete: "cascade" }),
+  batchId: uuid("batch_id")
+    .primaryKey()
+    .references(() => batches.id, { onDelete: "cascade" }),
   data: jsonb("data").notNull(),
   updatedAt: tstz("updated_at").notNull().defaultNow(),
 });
@@ -120,7 +143,9 @@ export const batchResults = pgTable("batch_results", {
 export const shows = pgTable(
   "shows",
   {
-    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     venueName: text("venue_name").notNull(),
     dayOfWeek: text("day_of_week").notNull(),
@@ -144,7 +169,9 @@ export const shows = pgTable(
 
 /** Measured figures of a finished batch. */
 export const batchMetrics = pgTable("batch_metrics", {
-  batchId: uuid("batch_id").primaryKey().references(() => batches.id, { onDelete: "cascade" }),
+  batchId: uuid("batch_id")
+    .primaryKey()
+    .references(() => batches.id, { onDelete: "cascade" }),
   wallMs: integer("wall_ms").notNull(),
   sumImageMs: integer("sum_image_ms").notNull(),
   speedup: doublePrecision("speedup").notNull(),
@@ -181,7 +208,9 @@ export const rateLimits = pgTable("rate_limits", {
 export const progressEvents = pgTable(
   "progress_events",
   {
-    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
     seq: bigint("seq", { mode: "number" }).notNull(),
     data: jsonb("data").notNull(),
     createdAt: tstz("created_at").notNull().defaultNow(),

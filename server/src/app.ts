@@ -73,7 +73,11 @@ export function createApp(deps: AppDeps) {
     dispatcher,
     bus,
     metrics,
-    analyzeLimiter: createRateLimiter(conn.db, { keyPrefix: "analyze", points: deps.config.userBatchesPerMinute ?? 5, durationSeconds: 60 }),
+    analyzeLimiter: createRateLimiter(conn.db, {
+      keyPrefix: "analyze",
+      points: deps.config.userBatchesPerMinute ?? 5,
+      durationSeconds: 60,
+    }),
     submit: async (input: SubmitInput, role: Role) => {
       const result = await submitBatch({ db: conn.db, logger, engine: engine.name }, input, UPLOAD_LIMITS[role]);
       dispatcher.kick();
@@ -84,7 +88,12 @@ export function createApp(deps: AppDeps) {
   const createContext = createContextFactory(services, deps.tokens);
   const server = http.createServer(createHttpApp({ services, tokens: deps.tokens, createContext, webDist: deps.config.webDist }));
   const wss = new WebSocketServer({ server, path: "/trpc" });
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 20_000, pongWaitMs: 10_000 } });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    keepAlive: { enabled: true, pingMs: 20_000, pongWaitMs: 10_000 },
+  });
   let unlisten: (() => Promise<void>) | undefined;
   const stopFollowing = bus.subscribe("*", (notice) => {
     // A batch stopped by another process (cancelled, bad key) must stop here too.

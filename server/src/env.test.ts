@@ -66,7 +66,16 @@ describe("loadEnv parsing", () => {
   });
 
   it("treats empty strings as unset", () => {
-    const env = loadEnv({ PORT: "", HOST: "", DATABASE_URL: "", GEMINI_API_KEY: "", ENGINE: "", MAX_RETRIES: "", JWT_SECRET: "", GEMINI_RPM: "" });
+    const env = loadEnv({
+      PORT: "",
+      HOST: "",
+      DATABASE_URL: "",
+      GEMINI_API_KEY: "",
+      ENGINE: "",
+      MAX_RETRIES: "",
+      JWT_SECRET: "",
+      GEMINI_RPM: "",
+    });
     expect(env.PORT).toBe(3000);
     expect(env.HOST).toBe("127.0.0.1");
     expect(env.DATABASE_URL).toBeUndefined();

@@ -21,7 +21,10 @@ export const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .transform((env) => ({ ...env, ENGINE: env.ENGINE ?? (env.GEMINI_API_KEY ? "gemini" : "offline") }))
-  .refine((env) => env.ENGINE !== "gemini" || env.GEMINI_API_KEY, { message: "ENGINE=gemini needs GEMINI_API_KEY", path: ["GEMINI_API_KEY"] });
+  .refine((env) => env.ENGINE !== "gemini" || env.GEMINI_API_KEY, {
+    message: "ENGINE=gemini needs GEMINI_API_KEY",
+    path: ["GEMINI_API_KEY"],
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

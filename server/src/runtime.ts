@@ -33,7 +33,10 @@ export async function createRuntime(env: Env, logger: Logger) {
     env.ENGINE === "gemini"
       ? createGeminiEngine({ apiKey: env.GEMINI_API_KEY!, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL })
       : createOfflineEngine({ ocr: (input, signal) => pool.ocr(input, signal) });
-  const limiter = env.GEMINI_RPM && env.ENGINE === "gemini" ? createRateLimiter(conn.db, { keyPrefix: "gemini-rpm", points: env.GEMINI_RPM, durationSeconds: 60 }) : undefined;
+  const limiter =
+    env.GEMINI_RPM && env.ENGINE === "gemini"
+      ? createRateLimiter(conn.db, { keyPrefix: "gemini-rpm", points: env.GEMINI_RPM, durationSeconds: 60 })
+      : undefined;
   const { secret, created: newSecret } = loadJwtSecret(env);
   const tokens = createTokens(secret);
   const app = createApp({

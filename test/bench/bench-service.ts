@@ -2,7 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { connect, getBatch, migrateDatabase, startEmbeddedPostgres, type BatchRow, type DbConnection, type EmbeddedDatabase } from "../../db/src/index";
+import {
+  connect,
+  getBatch,
+  migrateDatabase,
+  startEmbeddedPostgres,
+  type BatchRow,
+  type DbConnection,
+  type EmbeddedDatabase,
+} from "../../db/src/index";
 import { createApp } from "../../server/src/app";
 import { createTokens } from "../../server/src/auth/tokens";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";

@@ -7,7 +7,18 @@ import { preparedSha256, startBenchService, waitForFinalBatch, type BenchService
 import { benchImages, type BenchImage, type ImageKind } from "./images";
 import { mulberry32 } from "../support/random";
 import { listScheduleMakespan, mean, percentile, sum } from "./schedule";
-import { EXPERIMENTS, nowMs, startLoadMeter, startPgSampler, type Experiment, type KickSource, type LoadFigures, type PgProfile, type Span, type TimedTransaction } from "./trace";
+import {
+  EXPERIMENTS,
+  nowMs,
+  startLoadMeter,
+  startPgSampler,
+  type Experiment,
+  type KickSource,
+  type LoadFigures,
+  type PgProfile,
+  type Span,
+  type TimedTransaction,
+} from "./trace";
 
 /**
  * Sliding-window benchmark: the same N distinct images through the real pipeline (embedded
@@ -56,7 +67,8 @@ const settings = {
       .map((e) => e.trim())
       .filter(Boolean)
       .map((e) => {
-        if (!(EXPERIMENTS as readonly string[]).includes(e)) throw new Error(`unknown BENCH_EXPERIMENTS entry ${JSON.stringify(e)}; known: ${EXPERIMENTS.join(", ")}`);
+        if (!(EXPERIMENTS as readonly string[]).includes(e))
+          throw new Error(`unknown BENCH_EXPERIMENTS entry ${JSON.stringify(e)}; known: ${EXPERIMENTS.join(", ")}`);
         return e as Experiment;
       }),
   ),
@@ -124,7 +136,8 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "-");
 const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : "-");
 const s2 = (ms: number) => (ms / 1000).toFixed(2);
-const stats = (xs: number[]) => (xs.length ? `${f1(mean(xs))} / ${f1(percentile(xs, 50))} / ${f1(percentile(xs, 95))} / ${f1(Math.max(...xs))}` : "-");
+const stats = (xs: number[]) =>
+  xs.length ? `${f1(mean(xs))} / ${f1(percentile(xs, 50))} / ${f1(percentile(xs, 95))} / ${f1(Math.max(...xs))}` : "-";
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -135,7 +148,8 @@ function table(headers: string[], rows: string[][]): string {
 /** Which code was measured: the commit, and the pipeline's files changed since it. */
 function gitState(): string {
   try {
-    const git = (args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], cwd: new URL("..", import.meta.url) }).trimEnd();
+    const git = (args: string[]) =>
+      execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], cwd: new URL("..", import.meta.url) }).trimEnd();
     const head = git(["rev-parse", "--short", "HEAD"]);
     const paths = ["server/src/pipeline", "server/src/app.ts", "server/src/pool", "server/src/engines/gemini", "db/src"];
     const dirty = git(["status", "--porcelain", "--", ...paths.map((p) => `../${p}`)])
@@ -191,7 +205,12 @@ async function runOnce(
   const timed = attempts
     .map((a) => {
       const end = trace.analyzeEnd.get(fileName.get(a.imageId) ?? "") ?? Number.NaN;
-      return { analyzeEnd: end, timerStart: end - (a.latencyMs ?? 0), claim: claimOf.get(`${a.imageId}#${a.attemptNumber}`), record: undefined as Span | undefined };
+      return {
+        analyzeEnd: end,
+        timerStart: end - (a.latencyMs ?? 0),
+        claim: claimOf.get(`${a.imageId}#${a.attemptNumber}`),
+        record: undefined as Span | undefined,
+      };
     })
     .sort((a, b) => a.analyzeEnd - b.analyzeEnd);
   // Each attempt is recorded right after its analysis: the first unused record transaction begun since.
@@ -211,7 +230,8 @@ async function runOnce(
   const commits = timed.flatMap((t) => (t.record ? [t.record.end] : [])).sort((a, b) => a - b);
   const claimStarts = claimSpans.flatMap((s) => (s.claimed ?? []).map(() => s.start));
   const toClaim: number[] = [];
-  for (let k = batch.workers; k < claimStarts.length && k - batch.workers < commits.length; k++) toClaim.push(claimStarts[k]! - commits[k - batch.workers]!);
+  for (let k = batch.workers; k < claimStarts.length && k - batch.workers < commits.length; k++)
+    toClaim.push(claimStarts[k]! - commits[k - batch.workers]!);
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
   const stages: Stages = {
     toRecord: finite(timed.map((t) => (t.record ? t.record.start - t.analyzeEnd : Number.NaN))),
@@ -287,7 +307,11 @@ function transactionParts(log: TimedTransaction[]): RunFigures["txParts"] {
         add("COMMIT (after the last statement)", last === tx.end ? 0 : tx.end - last);
         add("whole transaction", tx.end - tx.start, 0);
       }
-      return { label, count: txs.length, parts: [...totals.entries()].map(([part, t]) => [part, t.ms / txs.length, t.n / txs.length] as [string, number, number]) };
+      return {
+        label,
+        count: txs.length,
+        parts: [...totals.entries()].map(([part, t]) => [part, t.ms / txs.length, t.n / txs.length] as [string, number, number]),
+      };
     });
 }
 
@@ -296,7 +320,9 @@ const LAST_PARTS = ["Node between statements", "COMMIT (after the last statement
 
 /** BEGIN, then the statements in the order they first ran, then the time between them, COMMIT and the total. */
 function partOrder(txParts: RunFigures["txParts"]): string[] {
-  const statements = [...new Set(txParts.flatMap((t) => t.parts.map((p) => p[0])))].filter((p) => p !== FIRST_PART && !LAST_PARTS.includes(p));
+  const statements = [...new Set(txParts.flatMap((t) => t.parts.map((p) => p[0])))].filter(
+    (p) => p !== FIRST_PART && !LAST_PARTS.includes(p),
+  );
   return [FIRST_PART, ...statements, ...LAST_PARTS];
 }
 
@@ -332,7 +358,19 @@ function report(results: RunFigures[]): void {
       results.map((r) => {
         const m = r.metrics;
         return m
-          ? [r.label, String(m.wallMs), String(m.sumImageMs), f3(m.speedup), f1(m.meanImageMs ?? Number.NaN), f0(m.p50ImageMs ?? Number.NaN), f0(m.p95ImageMs ?? Number.NaN), f3(m.workerUtilisation), String(m.attempts), String(m.retries), f2(m.successRate)]
+          ? [
+              r.label,
+              String(m.wallMs),
+              String(m.sumImageMs),
+              f3(m.speedup),
+              f1(m.meanImageMs ?? Number.NaN),
+              f0(m.p50ImageMs ?? Number.NaN),
+              f0(m.p95ImageMs ?? Number.NaN),
+              f3(m.workerUtilisation),
+              String(m.attempts),
+              String(m.retries),
+              f2(m.successRate),
+            ]
           : [r.label, "(no row)", "", "", "", "", "", "", "", "", ""];
       }),
     ),
@@ -340,7 +378,9 @@ function report(results: RunFigures[]): void {
 
   console.log("");
   console.log("Slot time outside the measured per-image time, ms (mean / p50 / p95 / max):");
-  console.log("1 analyze end -> record tx begins, 2 record tx, 3 record committed -> claim tx refilling that slot begins, 4 claim tx, 5 claim committed -> image timer starts");
+  console.log(
+    "1 analyze end -> record tx begins, 2 record tx, 3 record committed -> claim tx refilling that slot begins, 4 claim tx, 5 claim committed -> image timer starts",
+  );
   console.log(
     table(
       ["run", "1 to record", "2 record tx", "3 to claim", "4 claim tx", "5 to start", "sum of means", "lost/img"],
@@ -363,7 +403,9 @@ function report(results: RunFigures[]): void {
   );
 
   console.log("");
-  console.log("Dispatcher activity during each run: claim rounds (empty = claimed nothing), kick() calls by cause, statements per transaction, ms (mean / p50 / p95 / max)");
+  console.log(
+    "Dispatcher activity during each run: claim rounds (empty = claimed nothing), kick() calls by cause, statements per transaction, ms (mean / p50 / p95 / max)",
+  );
   console.log(
     table(
       ["run", "claim rounds", "empty", "kicks finish/again/notice/timer", "stmts record tx", "stmts claim tx", "list query", "extendLease"],
@@ -387,7 +429,19 @@ function report(results: RunFigures[]): void {
   console.log("Inside the measured per-image time, ms (mean / p50 / p95 / max); load on the machine while each run was under way");
   console.log(
     table(
-      ["run", "latency_ms", "prepare (pool)", "analyze (SDK+HTTP)", "analyze - fake delay", "machine busy", "node CPUs", "our pg CPUs", "other CPUs", "loop util", "loop delay p50/p99/max"],
+      [
+        "run",
+        "latency_ms",
+        "prepare (pool)",
+        "analyze (SDK+HTTP)",
+        "analyze - fake delay",
+        "machine busy",
+        "node CPUs",
+        "our pg CPUs",
+        "other CPUs",
+        "loop util",
+        "loop delay p50/p99/max",
+      ],
       results.map((r) => [
         r.label,
         stats(r.inside.latency),
@@ -436,7 +490,9 @@ function report(results: RunFigures[]): void {
   console.log("");
   for (const r of results.filter((x) => x.workers > 1)) {
     const verdict = r.ratio >= TARGET_RATIO ? "meets" : "misses";
-    console.log(`${r.label}: ${f3(r.ratio)} of ideal (${s2(r.idealMs)} s ideal vs ${s2(r.wallMs)} s measured) ${verdict} the >= ${TARGET_RATIO} target`);
+    console.log(
+      `${r.label}: ${f3(r.ratio)} of ideal (${s2(r.idealMs)} s ideal vs ${s2(r.wallMs)} s measured) ${verdict} the >= ${TARGET_RATIO} target`,
+    );
   }
 }
 
@@ -444,7 +500,10 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log("showscan pipeline benchmark (sliding window): measured figures only");
   console.log(
-    `machine: nproc ${os.availableParallelism()}, ${cpus[0]?.model.trim() ?? "unknown cpu"}, node ${process.version}, ${os.platform()} ${os.release()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `machine: nproc ${os.availableParallelism()}, ${cpus[0]?.model.trim() ?? "unknown cpu"}, node ${process.version}, ${os.platform()} ${os.release()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
   );
   console.log(`code: ${gitState()}`);
   console.log(

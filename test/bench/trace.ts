@@ -86,7 +86,11 @@ function patchQueryPromise(): void {
   if (queryPromisePatched) return;
   queryPromisePatched = true;
   const original = QueryPromise.prototype.then;
-  QueryPromise.prototype.then = function <A, B>(this: QueryPromise<unknown>, onFulfilled?: ((v: unknown) => A | PromiseLike<A>) | null, onRejected?: ((e: unknown) => B | PromiseLike<B>) | null) {
+  QueryPromise.prototype.then = function <A, B>(
+    this: QueryPromise<unknown>,
+    onFulfilled?: ((v: unknown) => A | PromiseLike<A>) | null,
+    onRejected?: ((e: unknown) => B | PromiseLike<B>) | null,
+  ) {
     const log = statementContext.getStore();
     if (!log) return original.call(this, onFulfilled, onRejected) as Promise<A | B>;
     const what = describeStatement(this);
@@ -194,7 +198,9 @@ export class Trace {
         const at = /\((?:file:\/\/)?([^()]+dispatcher\.ts):(\d+):\d+\)/.exec(frames[0] ?? "");
         if (at) {
           const line = Number(at[2]);
-          const before = sourceLines(at[1]!).slice(Math.max(0, line - 5), line).join("\n");
+          const before = sourceLines(at[1]!)
+            .slice(Math.max(0, line - 5), line)
+            .join("\n");
           source = before.includes("pumpAgain") ? "again" : "finish";
         }
       }
@@ -254,10 +260,13 @@ export class Trace {
               });
             const timings: StatementTiming[] | undefined = statementLog ? [] : undefined;
             const start = nowMs();
-            const body = (tx: Parameters<typeof fn>[0]) => (timings ? statementContext.run(timings, () => fn(counted(tx))) : fn(counted(tx)));
+            const body = (tx: Parameters<typeof fn>[0]) =>
+              timings ? statementContext.run(timings, () => fn(counted(tx))) : fn(counted(tx));
             return target.transaction(body, config).then((result: unknown) => {
               const claimed =
-                label === "claim" && Array.isArray(result) ? result.map((c: { imageId: string; attemptNumber: number }) => `${c.imageId}#${c.attemptNumber}`) : undefined;
+                label === "claim" && Array.isArray(result)
+                  ? result.map((c: { imageId: string; attemptNumber: number }) => `${c.imageId}#${c.attemptNumber}`)
+                  : undefined;
               const end = nowMs();
               spans.push({ label, start, end, statements, ...(claimed ? { claimed } : {}) });
               if (timings && statementLog) statementLog.push({ label, start, end, claimed: claimed?.length ?? 0, timings });
@@ -398,7 +407,7 @@ export function startLoadMeter(): { stop(): LoadFigures } {
       const ours = new Set<number>([process.pid]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const [pid, p] of nowProcs) if (!ours.has(pid) && ours.has(p.ppid)) (ours.add(pid), (grew = true));
+        for (const [pid, p] of nowProcs) if (!ours.has(pid) && ours.has(p.ppid)) ours.add(pid), (grew = true);
       }
       let postgres = 0;
       const others = new Map<string, number>();

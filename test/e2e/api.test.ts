@@ -13,7 +13,11 @@ interface Seen {
 }
 
 /** Subscribes and collects events until `stopWhen` says so or the stream completes. */
-function collect(client: ReturnType<typeof createClient>["client"], input: { batchId: string; lastEventId?: number }, stopWhen: (seen: Seen[]) => boolean = () => false) {
+function collect(
+  client: ReturnType<typeof createClient>["client"],
+  input: { batchId: string; lastEventId?: number },
+  stopWhen: (seen: Seen[]) => boolean = () => false,
+) {
   const seen: Seen[] = [];
   return new Promise<{ seen: Seen[]; completed: boolean }>((resolve, reject) => {
     const sub = client.batch.onProgress.subscribe(input, {
@@ -49,7 +53,9 @@ describe("the typed API over HTTP and WebSocket", () => {
     const api = createClient(service.url!, admin);
     try {
       const files = await distinctImages(30, "api");
-      const { batchId, totalImages, rejected } = await api.client.batch.analyze.mutate(uploadForm(files, { workers: 3, description: "api test" }));
+      const { batchId, totalImages, rejected } = await api.client.batch.analyze.mutate(
+        uploadForm(files, { workers: 3, description: "api test" }),
+      );
       expect({ totalImages, rejected }).toEqual({ totalImages: 30, rejected: [] });
 
       const { seen, completed } = await collect(api.client, { batchId });
@@ -61,7 +67,14 @@ describe("the typed API over HTTP and WebSocket", () => {
       const batch = (await getBatch(service.db, batchId))!;
       expect(ids.at(-1)).toBe(batch.progressSeq);
       const detail = await api.client.batch.byId.query({ batchId });
-      expect(detail.progress).toMatchObject({ status: "completed", totalImages: 30, processedImages: 30, succeededImages: 30, failedImages: 0, remainingImages: 0 });
+      expect(detail.progress).toMatchObject({
+        status: "completed",
+        totalImages: 30,
+        processedImages: 30,
+        succeededImages: 30,
+        failedImages: 0,
+        remainingImages: 0,
+      });
       expect(detail.metrics?.attempts).toBe(30);
       const images = await api.client.batch.images.query({ batchId });
       expect(images.filter((i) => i.status === "succeeded")).toHaveLength(30);
@@ -199,11 +212,15 @@ describe("the typed API over HTTP and WebSocket", () => {
     const user = await testTokens.sign({ sub: "big-uploader", role: "user" });
     const status = (headers: Record<string, string>) =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request(`${service.url}/trpc/batch.analyze`, { method: "POST", headers: { authorization: `Bearer ${user}`, "content-type": "multipart/form-data; boundary=x", ...headers } }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-          req.destroy();
-        });
+        const req = http.request(
+          `${service.url}/trpc/batch.analyze`,
+          { method: "POST", headers: { authorization: `Bearer ${user}`, "content-type": "multipart/form-data; boundary=x", ...headers } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+            req.destroy();
+          },
+        );
         req.on("error", reject);
         // Headers only: the answer must come without the body.
         req.flushHeaders();

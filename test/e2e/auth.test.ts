@@ -119,7 +119,14 @@ const MATRIX: Record<string, Row> = {
   "batch.results": {
     transport: "http",
     call: (client, f) => client.batch.results.query({ batchId: f.batchA }),
-    verify: (r) => expect(r).toMatchObject({ final: true, shows: expect.any(Array), venues: expect.any(Array), djs: expect.any(Array), vendors: expect.any(Array) }),
+    verify: (r) =>
+      expect(r).toMatchObject({
+        final: true,
+        shows: expect.any(Array),
+        venues: expect.any(Array),
+        djs: expect.any(Array),
+        vendors: expect.any(Array),
+      }),
     outcomes: { ...NO_AUTH, userA: "ok", userB: "NOT_FOUND", admin: "ok" },
   },
   "batch.cancel": {
@@ -146,7 +153,9 @@ const MATRIX: Record<string, Row> = {
 };
 
 const IDENTITIES: Who[] = ["anonymous", "badToken", "expired", "forged", "userA", "userB", "admin"];
-const CASES = Object.entries(MATRIX).flatMap(([procedure, row]) => IDENTITIES.map((who) => ({ procedure, who, row, outcome: row.outcomes[who] })));
+const CASES = Object.entries(MATRIX).flatMap(([procedure, row]) =>
+  IDENTITIES.map((who) => ({ procedure, who, row, outcome: row.outcomes[who] })),
+);
 
 /** Runs the call and checks the exact outcome: success verified, or the tRPC code and HTTP status. */
 async function expectOutcome(run: () => Promise<unknown>, outcome: Outcome, verify: (result: unknown) => void) {
@@ -258,7 +267,10 @@ describe("authorization matrix over the real tRPC client", () => {
     ] as const) {
       const api = clientFor(who);
       try {
-        await expect(subscribe(api.client, fixture.batchA)).rejects.toMatchObject({ message: expect.stringMatching(message), data: { code: "UNAUTHORIZED" } });
+        await expect(subscribe(api.client, fixture.batchA)).rejects.toMatchObject({
+          message: expect.stringMatching(message),
+          data: { code: "UNAUTHORIZED" },
+        });
       } finally {
         api.close();
       }
@@ -275,7 +287,11 @@ describe("authorization matrix over the real tRPC client", () => {
     try {
       expect((await live.client.batch.byId.query({ batchId: fixture.batchA })).id).toBe(fixture.batchA);
       await sleep(exp! * 1000 - Date.now() + 1_100);
-      await expectOutcome(() => live.client.batch.byId.query({ batchId: fixture.batchA }), "UNAUTHORIZED", () => {});
+      await expectOutcome(
+        () => live.client.batch.byId.query({ batchId: fixture.batchA }),
+        "UNAUTHORIZED",
+        () => {},
+      );
     } finally {
       api.close();
       live.close();
@@ -289,7 +305,11 @@ describe("authorization matrix over the real tRPC client", () => {
     try {
       const images = await distinctImages(1, "rate");
       for (let i = 0; i < 2; i++) expect(await carol.client.batch.analyze.mutate(uploadForm(images))).toMatchObject({ totalImages: 1 });
-      await expectOutcome(() => carol.client.batch.analyze.mutate(uploadForm(images)), "TOO_MANY_REQUESTS", () => {});
+      await expectOutcome(
+        () => carol.client.batch.analyze.mutate(uploadForm(images)),
+        "TOO_MANY_REQUESTS",
+        () => {},
+      );
       // The refusal says when to come back.
       await expect(carol.client.batch.analyze.mutate(uploadForm(images))).rejects.toThrow(/try again in \d+ s/);
       for (let i = 0; i < 4; i++) expect(await admin.client.batch.analyze.mutate(uploadForm(images))).toMatchObject({ totalImages: 1 });
@@ -297,7 +317,11 @@ describe("authorization matrix over the real tRPC client", () => {
       // batch so far, still has one left.
       const b = clientFor("userB");
       expect(await b.client.batch.analyze.mutate(uploadForm(images))).toMatchObject({ totalImages: 1 });
-      await expectOutcome(() => b.client.batch.analyze.mutate(uploadForm(images)), "TOO_MANY_REQUESTS", () => {});
+      await expectOutcome(
+        () => b.client.batch.analyze.mutate(uploadForm(images)),
+        "TOO_MANY_REQUESTS",
+        () => {},
+      );
     } finally {
       carol.close();
       admin.close();

@@ -21,7 +21,9 @@ interface Run {
 /** The environment a user's shell would have, minus anything that would pick an engine, a secret or a database. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(GEMINI_|ENGINE$|JWT_SECRET$|DATABASE_URL$|DATA_DIR$|SHOWSCAN_TOKEN$|LOG_LEVEL$|npm_)/.test(k) && k !== "INIT_CWD"),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(GEMINI_|ENGINE$|JWT_SECRET$|DATABASE_URL$|DATA_DIR$|SHOWSCAN_TOKEN$|LOG_LEVEL$|npm_)/.test(k) && k !== "INIT_CWD",
+    ),
   );
   return { ...env, ...extra };
 }
@@ -47,7 +49,8 @@ function showscan(args: string[], extraEnv: Record<string, string> = {}, timeout
 }
 
 const venuesOf = (flyers: Flyer[]) => [...new Set(flyers.flatMap((f) => f.truth.shows.map((s) => s.venue)))];
-const distinctShows = (flyers: Flyer[]) => new Set(flyers.flatMap((f) => f.truth.shows.map((s) => `${s.venue}|${s.dayOfWeek}|${s.startTime}`))).size;
+const distinctShows = (flyers: Flyer[]) =>
+  new Set(flyers.flatMap((f) => f.truth.shows.map((s) => `${s.venue}|${s.dayOfWeek}|${s.startTime}`))).size;
 
 describe("the showscan command line", () => {
   let fake: FakeGemini;
@@ -84,7 +87,22 @@ describe("the showscan command line", () => {
 
   it("analyses a folder against a server: live progress, the summary, the merged shows and the JSON file", async () => {
     const out = path.join(tmp, "out.json");
-    const run = await showscan(["analyze", flyerDir, "--server", service.url!, "--token", admin, "--workers", "2", "--description", "cli test", "--url", "https://example.com/schedule", "--json", out]);
+    const run = await showscan([
+      "analyze",
+      flyerDir,
+      "--server",
+      service.url!,
+      "--token",
+      admin,
+      "--workers",
+      "2",
+      "--description",
+      "cli test",
+      "--url",
+      "https://example.com/schedule",
+      "--json",
+      out,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("🚀 Processing 4 images with 2 workers...");
     expect(run.stdout).toMatch(/✅ Completed in [\d.]+s \(sum of image times: [\d.]+s\)/);
@@ -96,7 +114,13 @@ describe("the showscan command line", () => {
     expect(run.stdout).not.toContain(".DS_Store");
 
     const json = JSON.parse(readFileSync(out, "utf8"));
-    expect(json.batch).toMatchObject({ status: "completed", workers: 2, description: "cli test", sourceUrl: "https://example.com/schedule", progress: { totalImages: 4, succeededImages: 4 } });
+    expect(json.batch).toMatchObject({
+      status: "completed",
+      workers: 2,
+      description: "cli test",
+      sourceUrl: "https://example.com/schedule",
+      progress: { totalImages: 4, succeededImages: 4 },
+    });
     expect(json.batch.metrics.attempts).toBe(4);
     expect(json.images).toHaveLength(4);
     expect(json.images.map((i: { fileName: string }) => i.fileName)).toEqual(flyers.map((f) => f.name).sort());
@@ -159,7 +183,10 @@ describe("the showscan command line", () => {
   });
 
   it("prints a token signed with JWT_SECRET whose payload names the role and the subject", async () => {
-    const run = await showscan(["token", "--role", "admin", "--sub", "bob"], { JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: path.join(tmp, "token-data") });
+    const run = await showscan(["token", "--role", "admin", "--sub", "bob"], {
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATA_DIR: path.join(tmp, "token-data"),
+    });
     expect(run.code, run.stderr).toBe(0);
     const token = run.stdout.trim();
     expect(token.split(".")).toHaveLength(3);
@@ -174,12 +201,16 @@ describe("the showscan command line", () => {
 
   it("without --server starts the service in-process on the embedded database, then stops it", async () => {
     const dataDir = path.join(tmp, "data");
-    const run = await showscan(["analyze", flyerDir, "--json", path.join(tmp, "embedded.json")], {
-      ENGINE: "gemini",
-      GEMINI_API_KEY: "test-key",
-      GEMINI_BASE_URL: fake.url,
-      DATA_DIR: dataDir,
-    }, 180_000);
+    const run = await showscan(
+      ["analyze", flyerDir, "--json", path.join(tmp, "embedded.json")],
+      {
+        ENGINE: "gemini",
+        GEMINI_API_KEY: "test-key",
+        GEMINI_BASE_URL: fake.url,
+        DATA_DIR: dataDir,
+      },
+      180_000,
+    );
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stderr).toContain("in-process service");
     expect(run.stdout).toContain("📈 Success rate: 4/4 images (100%)");

@@ -36,7 +36,10 @@ describe("error classes against the fake Gemini", () => {
 
   async function run(prefix: string, replies: FakeReply[][], workers = 3) {
     const images = await distinctImages(replies.length, prefix);
-    await script(fake, images.map((img, i) => ({ bytes: img.bytes, replies: replies[i]! })));
+    await script(
+      fake,
+      images.map((img, i) => ({ bytes: img.bytes, replies: replies[i]! })),
+    );
     fake.reset();
     const { batchId } = await service.app.submit({ owner: "admin", files: images, workers, mode: "parallel" }, "admin");
     const batch = await waitForBatch(service, batchId);
@@ -63,7 +66,10 @@ describe("error classes against the fake Gemini", () => {
   });
 
   it("gives up on a persistent server error after MAX_RETRIES retries, the rest of the batch unharmed", async () => {
-    const { batch, rows, byImage } = await run("persistent-500", [faults("server-error", "server-error", "server-error", "server-error", "server-error"), []]);
+    const { batch, rows, byImage } = await run("persistent-500", [
+      faults("server-error", "server-error", "server-error", "server-error", "server-error"),
+      [],
+    ]);
     expect(batch).toMatchObject({ status: "completed", succeededImages: 1, failedImages: 1 });
     expect(byImage(0).map((a) => a.outcome)).toEqual(["retry", "retry", "retry", "failed"]);
     expect(rows[0]).toMatchObject({ status: "failed", errorClass: "retryable" });
@@ -107,7 +113,15 @@ describe("error classes against the fake Gemini", () => {
           message: "Resource has been exhausted (e.g. check quota).",
           status: "RESOURCE_EXHAUSTED",
           details: [
-            { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [{ quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests", quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier" }] },
+            {
+              "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+              violations: [
+                {
+                  quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                  quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                },
+              ],
+            },
             { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" },
           ],
         },
@@ -141,7 +155,10 @@ describe("error classes against the fake Gemini", () => {
   });
 
   it("stops the batch with the model's name when the model is unknown", async () => {
-    const wrongModel = await startService({ engine: createGeminiEngine({ apiKey: "test-key", model: "gemini-0-nonexistent", baseUrl: fake.url }), retryPolicy: fastRetries });
+    const wrongModel = await startService({
+      engine: createGeminiEngine({ apiKey: "test-key", model: "gemini-0-nonexistent", baseUrl: fake.url }),
+      retryPolicy: fastRetries,
+    });
     try {
       const images = await distinctImages(6, "unknown-model");
       fake.reset();

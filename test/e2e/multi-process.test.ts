@@ -42,7 +42,11 @@ describe("two server processes on one database", () => {
       await new Promise<void>((resolve, reject) => {
         api.client.batch.onProgress.subscribe(
           { batchId },
-          { onData: ({ id, data }) => seen.push({ id: Number(id), processed: data.processedImages, status: data.status }), onComplete: resolve, onError: reject },
+          {
+            onData: ({ id, data }) => seen.push({ id: Number(id), processed: data.processedImages, status: data.status }),
+            onComplete: resolve,
+            onError: reject,
+          },
         );
       });
 

@@ -16,16 +16,34 @@ function expectedShows(flyers: Flyer[]) {
   const byKey = new Map<string, object>();
   for (const s of all) {
     byKey.set(`${s.venue}|${s.dayOfWeek}|${s.startTime}`, {
-      venueName: s.venue, dayOfWeek: s.dayOfWeek, startTime: s.startTime, endTime: s.endTime, djName: s.djName, vendor: s.vendor,
-      address: venue(s.venue, "address"), city: venue(s.venue, "city"), state: venue(s.venue, "state"), zip: venue(s.venue, "zip"), phone: venue(s.venue, "phone"),
+      venueName: s.venue,
+      dayOfWeek: s.dayOfWeek,
+      startTime: s.startTime,
+      endTime: s.endTime,
+      djName: s.djName,
+      vendor: s.vendor,
+      address: venue(s.venue, "address"),
+      city: venue(s.venue, "city"),
+      state: venue(s.venue, "state"),
+      zip: venue(s.venue, "zip"),
+      phone: venue(s.venue, "phone"),
     });
   }
   return [...byKey.values()];
 }
 
 const pick = (s: MergedResults["shows"][number]) => ({
-  venueName: s.venueName, dayOfWeek: s.dayOfWeek, startTime: s.startTime, endTime: s.endTime, djName: s.djName, vendor: s.vendor,
-  address: s.address, city: s.city, state: s.state, zip: s.zip, phone: s.phone,
+  venueName: s.venueName,
+  dayOfWeek: s.dayOfWeek,
+  startTime: s.startTime,
+  endTime: s.endTime,
+  djName: s.djName,
+  vendor: s.vendor,
+  address: s.address,
+  city: s.city,
+  state: s.state,
+  zip: s.zip,
+  phone: s.phone,
 });
 
 describe("40 screenshots through the real pipeline", () => {
@@ -71,8 +89,10 @@ describe("40 screenshots through the real pipeline", () => {
     expect(attempts.every((a) => a.outcome === "succeeded" && a.attemptNumber === 1 && a.promptTokens! > 0)).toBe(true);
 
     const results = (await getBatchResults(service.db, batch.id)) as MergedResults;
-    const sortKey = (s: { venueName: string; dayOfWeek: string; startTime: string | null }) => `${s.venueName}|${s.dayOfWeek}|${s.startTime}`;
-    const byKey = (a: { venueName: string; dayOfWeek: string; startTime: string | null }, b: typeof a) => sortKey(a).localeCompare(sortKey(b));
+    const sortKey = (s: { venueName: string; dayOfWeek: string; startTime: string | null }) =>
+      `${s.venueName}|${s.dayOfWeek}|${s.startTime}`;
+    const byKey = (a: { venueName: string; dayOfWeek: string; startTime: string | null }, b: typeof a) =>
+      sortKey(a).localeCompare(sortKey(b));
     expect(results.shows.map(pick).sort(byKey)).toEqual((expectedShows(flyers) as ReturnType<typeof pick>[]).sort(byKey));
 
     const metrics = await getBatchMetrics(service.db, batch.id);
@@ -81,6 +101,8 @@ describe("40 screenshots through the real pipeline", () => {
     // (How close it comes to 3 is the benchmark's business, not a timed test's.)
     expect(metrics!.speedup).toBeGreaterThan(0);
     expect(metrics!.speedup).toBeLessThanOrEqual(3.05);
-    expect(metrics!.sumImageMs).toBe((await listImages(service.db, batch.id)).filter((i) => !i.duplicateOf).reduce((sum, i) => sum + i.durationMs!, 0));
+    expect(metrics!.sumImageMs).toBe(
+      (await listImages(service.db, batch.id)).filter((i) => !i.duplicateOf).reduce((sum, i) => sum + i.durationMs!, 0),
+    );
   });
 });

@@ -45,11 +45,17 @@ describe("the Postgres queue", () => {
       expect(fake.requests).toHaveLength(3);
 
       // The dead process wakes up and reports: nothing it says may count.
-      const late = await recordAttempt(database.db, dead[0]!, "dead-process", {
-        ok: false,
-        latencyMs: 10,
-        error: Object.assign(new Error("late"), { errorClass: "retryable" as const, details: {} }),
-      }, defaultRetryPolicy(3));
+      const late = await recordAttempt(
+        database.db,
+        dead[0]!,
+        "dead-process",
+        {
+          ok: false,
+          latencyMs: 10,
+          error: Object.assign(new Error("late"), { errorClass: "retryable" as const, details: {} }),
+        },
+        defaultRetryPolicy(3),
+      );
       expect(late.batch).toBeNull();
       expect(await getBatch(database.db, batch.id)).toMatchObject({ succeededImages: 3, failedImages: 0, status: "completed" });
       expect((await listImages(database.db, batch.id)).every((i) => i.status === "succeeded")).toBe(true);
@@ -62,9 +68,15 @@ describe("the Postgres queue", () => {
     fake.setLatency(100);
     const service = await startService({ fake, config: { maxConcurrency: 5 } });
     try {
-      const big = await service.app.submit({ owner: "admin", files: await distinctImages(40, "big"), workers: 5, mode: "parallel" }, "admin");
+      const big = await service.app.submit(
+        { owner: "admin", files: await distinctImages(40, "big"), workers: 5, mode: "parallel" },
+        "admin",
+      );
       await new Promise((r) => setTimeout(r, 250));
-      const small = await service.app.submit({ owner: "singer", files: await distinctImages(3, "small"), workers: 3, mode: "parallel" }, "user");
+      const small = await service.app.submit(
+        { owner: "singer", files: await distinctImages(3, "small"), workers: 3, mode: "parallel" },
+        "user",
+      );
       const smallDone = await waitForBatch(service, small.batchId);
       const bigNow = (await getBatch(service.db, big.batchId))!;
       expect(smallDone.status).toBe("completed");
@@ -93,7 +105,10 @@ describe("the Postgres queue", () => {
         return { json: { shows: [], venues: [], djs: [], vendors: [] } };
       });
       fake.setLatency(0);
-      const { batchId } = await service.app.submit({ owner: "admin", files: await distinctImages(9, "window"), workers: 3, mode: "parallel" }, "admin");
+      const { batchId } = await service.app.submit(
+        { owner: "admin", files: await distinctImages(9, "window"), workers: 3, mode: "parallel" },
+        "admin",
+      );
       await waitForBatch(service, batchId);
       // Never more than the window at the model at once.
       expect(peak).toBeLessThanOrEqual(3);

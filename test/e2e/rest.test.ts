@@ -19,8 +19,21 @@ const showKey = (s: { venueName: string; dayOfWeek: string; startTime: string | 
 interface LegacyAnswer {
   success: boolean;
   error?: string;
-  data: { shows: { venueName: string; dayOfWeek: string; startTime: string | null; endTime: string | null }[]; venues: { name: string }[]; djs: { name: string }[]; vendors: { name: string }[] };
-  stats: { totalImages: number; processedImages: number; failedImages: number; totalTime: number; averageTimePerImage: number; speedup: number; workers: number };
+  data: {
+    shows: { venueName: string; dayOfWeek: string; startTime: string | null; endTime: string | null }[];
+    venues: { name: string }[];
+    djs: { name: string }[];
+    vendors: { name: string }[];
+  };
+  stats: {
+    totalImages: number;
+    processedImages: number;
+    failedImages: number;
+    totalTime: number;
+    averageTimePerImage: number;
+    speedup: number;
+    workers: number;
+  };
   batchId: string;
   errors: { file: string; error: string }[];
 }
@@ -39,7 +52,9 @@ describe("the original REST routes on top of the pipeline", () => {
     const empty = new Set(await Promise.all(plain.map((p) => preparedSha256(p.bytes))));
     fake = await startFakeGemini({
       latencyMs: () => 40 + Math.random() * 40,
-      answer: await answerWithTruth(flyers, (req) => (empty.has(req.imageSha256) ? { json: { shows: [], venues: [], djs: [], vendors: [] } } : { fault: "safety" })),
+      answer: await answerWithTruth(flyers, (req) =>
+        empty.has(req.imageSha256) ? { json: { shows: [], venues: [], djs: [], vendors: [] } } : { fault: "safety" },
+      ),
     });
     service = await startService({ fake, listen: true, config: { userBatchesPerMinute: 5 } });
     admin = await testTokens.sign({ sub: "rest-admin", role: "admin" });
@@ -59,14 +74,20 @@ describe("the original REST routes on top of the pipeline", () => {
     });
 
   it("admin route: 3 flyers -> 200 with the flyers' shows merged, measured stats and the batch id", async () => {
-    const res = await post(ADMIN_ROUTE, { screenshots: flyers.map(flyerUrl), url: "https://example.com/kj", description: "legacy admin", maxConcurrentWorkers: 2 }, admin);
+    const res = await post(
+      ADMIN_ROUTE,
+      { screenshots: flyers.map(flyerUrl), url: "https://example.com/kj", description: "legacy admin", maxConcurrentWorkers: 2 },
+      admin,
+    );
     expect(res.status).toBe(200);
     const answer = (await res.json()) as LegacyAnswer;
     expect(answer.success).toBe(true);
     expect(answer.errors).toEqual([]);
 
     const truth = flyers.flatMap((f) => f.truth.shows);
-    expect(answer.data.shows.map(showKey).sort()).toEqual([...new Set(truth.map((s) => `${s.venue}|${s.dayOfWeek}|${s.startTime}`))].sort());
+    expect(answer.data.shows.map(showKey).sort()).toEqual(
+      [...new Set(truth.map((s) => `${s.venue}|${s.dayOfWeek}|${s.startTime}`))].sort(),
+    );
     expect(answer.data.venues.map((v) => v.name).sort()).toEqual([...new Set(truth.map((s) => s.venue))].sort());
     expect(answer.data.djs.length).toBeGreaterThan(0);
     expect(answer.data.vendors.length).toBeGreaterThan(0);
@@ -77,7 +98,14 @@ describe("the original REST routes on top of the pipeline", () => {
     expect(answer.stats.totalTime).toBeGreaterThan(0);
 
     const batch = await getBatch(service.db, answer.batchId);
-    expect(batch).toMatchObject({ owner: "rest-admin", status: "completed", workers: 2, mode: "parallel", sourceUrl: "https://example.com/kj", description: "legacy admin" });
+    expect(batch).toMatchObject({
+      owner: "rest-admin",
+      status: "completed",
+      workers: 2,
+      mode: "parallel",
+      sourceUrl: "https://example.com/kj",
+      description: "legacy admin",
+    });
   });
 
   it("user route: no token -> 401, garbage token -> 401, both as JSON errors", async () => {
@@ -96,7 +124,11 @@ describe("the original REST routes on top of the pipeline", () => {
   });
 
   it("user route: a bad data URL is named in errors while the rest succeeds; maxConcurrentWorkers is ignored", async () => {
-    const res = await post(USER_ROUTE, { screenshots: [flyerUrl(flyers[0]!), "https://example.com/not-a-data-url.png", flyerUrl(flyers[1]!)], maxConcurrentWorkers: 5 }, user);
+    const res = await post(
+      USER_ROUTE,
+      { screenshots: [flyerUrl(flyers[0]!), "https://example.com/not-a-data-url.png", flyerUrl(flyers[1]!)], maxConcurrentWorkers: 5 },
+      user,
+    );
     expect(res.status).toBe(200);
     const answer = (await res.json()) as LegacyAnswer;
     expect(answer.success).toBe(true);
@@ -104,7 +136,7 @@ describe("the original REST routes on top of the pipeline", () => {
     expect(answer.stats).toMatchObject({ totalImages: 3, processedImages: 2, failedImages: 1, workers: 3 });
     const expected = [...flyers[0]!.truth.shows, ...flyers[1]!.truth.shows].map((s) => `${s.venue}|${s.dayOfWeek}|${s.startTime}`);
     expect(answer.data.shows.map(showKey).sort()).toEqual([...new Set(expected)].sort());
-    expect((await getBatch(service.db, answer.batchId))).toMatchObject({ owner: "rest-user", workers: 3, totalImages: 2 });
+    expect(await getBatch(service.db, answer.batchId)).toMatchObject({ owner: "rest-user", workers: 3, totalImages: 2 });
   });
 
   it("400 on a body without screenshots, on a non-JSON body, and when no screenshot is usable", async () => {
@@ -136,7 +168,11 @@ describe("the original REST routes on top of the pipeline", () => {
 
   it("a data URL whose bytes are not an image is a per-file rejection from the upload checks", async () => {
     const [plain] = await distinctImages(1, "rest-plain");
-    const res = await post(ADMIN_ROUTE, { screenshots: [dataUrl(plain!), `data:image/png;base64,${Buffer.from("hello, not a picture").toString("base64")}`] }, admin);
+    const res = await post(
+      ADMIN_ROUTE,
+      { screenshots: [dataUrl(plain!), `data:image/png;base64,${Buffer.from("hello, not a picture").toString("base64")}`] },
+      admin,
+    );
     expect(res.status).toBe(200);
     const answer = (await res.json()) as LegacyAnswer;
     expect(answer.errors).toHaveLength(1);

@@ -42,7 +42,9 @@ const detail = (err: GoogleGenerativeAIFetchError, type: string): any =>
   (err.errorDetails as any[] | undefined)?.find((d) => d["@type"] === `type.googleapis.com/google.rpc.${type}`);
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#c33" } }).png().toBuffer();
+  png = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#c33" } })
+    .png()
+    .toBuffer();
   fake = await startFakeGemini();
 });
 afterAll(() => fake.close());
@@ -66,7 +68,13 @@ describe("fake Gemini through the real SDK", () => {
     expect((response as any).modelVersion).toBe("gemini-2.5-flash");
 
     const [req] = fake.requests;
-    expect(req).toMatchObject({ index: 0, model: "gemini-2.5-flash", apiKey: "test-key", imageMimeType: "image/png", prompt: "Read this flyer." });
+    expect(req).toMatchObject({
+      index: 0,
+      model: "gemini-2.5-flash",
+      apiKey: "test-key",
+      imageMimeType: "image/png",
+      prompt: "Read this flyer.",
+    });
     expect(req?.imageSha256).toBe(createHash("sha256").update(png).digest("hex"));
     expect(req?.imageBytes.equals(png)).toBe(true);
   });
@@ -102,7 +110,10 @@ describe("fake Gemini through the real SDK", () => {
     const notImage = await fetchError(ask(model(), Buffer.from("hello, not an image")));
     expect(notImage.message).toContain("not a JPEG, PNG, WebP or GIF");
 
-    const dataUrl = model().generateContent([{ inlineData: { mimeType: "image/png", data: `data:image/png;base64,${png.toString("base64")}` } }, "x"]);
+    const dataUrl = model().generateContent([
+      { inlineData: { mimeType: "image/png", data: `data:image/png;base64,${png.toString("base64")}` } },
+      "x",
+    ]);
     expect((await fetchError(dataUrl)).message).toContain("plain base64");
 
     const noImage = await fetchError(model().generateContent("just text"));
@@ -199,13 +210,19 @@ describe("fake Gemini through the real SDK", () => {
 describe("fake Gemini limits and hangs", () => {
   it("enforces rpm with per-minute 429s whose delay is when the window frees", async () => {
     const limited = await startFakeGemini({ rpm: 2 });
-    const m = new GoogleGenerativeAI("test-key").getGenerativeModel({ model: "gemini-2.5-flash", generationConfig: config }, { baseUrl: limited.url });
+    const m = new GoogleGenerativeAI("test-key").getGenerativeModel(
+      { model: "gemini-2.5-flash", generationConfig: config },
+      { baseUrl: limited.url },
+    );
     try {
       await ask(m);
       await ask(m);
       const err = await fetchError(ask(m));
       expect(err.status).toBe(429);
-      expect(detail(err, "QuotaFailure")?.violations[0]).toMatchObject({ quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", quotaValue: "2" });
+      expect(detail(err, "QuotaFailure")?.violations[0]).toMatchObject({
+        quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+        quotaValue: "2",
+      });
       expect(detail(err, "RetryInfo")?.retryDelay).toMatch(/^(59|60)s$/);
       expect(limited.requests).toHaveLength(3);
       limited.reset();
@@ -227,7 +244,10 @@ describe("fake Gemini limits and hangs", () => {
 
   it("a hang is released by close(), which does not wait for it", async () => {
     const hanging = await startFakeGemini({ answer: () => ({ fault: "hang" }) });
-    const m = new GoogleGenerativeAI("test-key").getGenerativeModel({ model: "gemini-2.5-flash", generationConfig: config }, { baseUrl: hanging.url });
+    const m = new GoogleGenerativeAI("test-key").getGenerativeModel(
+      { model: "gemini-2.5-flash", generationConfig: config },
+      { baseUrl: hanging.url },
+    );
     const pending = ask(m).catch((e: unknown) => e);
     await waitFor(() => hanging.requests.length === 1);
     const started = performance.now();

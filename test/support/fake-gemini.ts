@@ -264,13 +264,20 @@ function apiError(code: number, status: string, message: string, details?: unkno
 
 function badRequest(violations: Violation[]): Raw {
   const message = `Invalid generateContent request (fake Gemini): ${violations.map((v) => `${v.field || "body"}: ${v.description}`).join("; ")}`;
-  return apiError(400, "INVALID_ARGUMENT", message, [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: violations }]);
+  return apiError(400, "INVALID_ARGUMENT", message, [
+    { "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: violations },
+  ]);
 }
 
 function invalidKey(key: string | null): Raw {
   const message = "API key not valid. Please pass a valid API key.";
   return apiError(400, "INVALID_ARGUMENT", message, [
-    { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com", metadata: { service: "generativelanguage.googleapis.com" } },
+    {
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      reason: "API_KEY_INVALID",
+      domain: "googleapis.com",
+      metadata: { service: "generativelanguage.googleapis.com" },
+    },
     { "@type": "type.googleapis.com/google.rpc.LocalizedMessage", locale: "en-US", message },
     { "@type": "type.googleapis.com/google.rpc.DebugInfo", detail: key === null ? "No API key was sent" : `Invalid API key: ${key}` },
   ]);
@@ -300,7 +307,8 @@ function apiDisabled(): Raw {
 
 /** Like the real service, a per-day 429 also carries a (short, misleading) RetryInfo. */
 function quotaExceeded(kind: "minute" | "day", model: string, limit: number, retrySeconds: number): Raw {
-  const quotaId = kind === "minute" ? "GenerateRequestsPerMinutePerProjectPerModel-FreeTier" : "GenerateRequestsPerDayPerProjectPerModel-FreeTier";
+  const quotaId =
+    kind === "minute" ? "GenerateRequestsPerMinutePerProjectPerModel-FreeTier" : "GenerateRequestsPerDayPerProjectPerModel-FreeTier";
   const quotaMetric = "generativelanguage.googleapis.com/generate_content_free_tier_requests";
   const message =
     "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n" +
@@ -310,7 +318,10 @@ function quotaExceeded(kind: "minute" | "day", model: string, limit: number, ret
       "@type": "type.googleapis.com/google.rpc.QuotaFailure",
       violations: [{ quotaMetric, quotaId, quotaDimensions: { location: "global", model }, quotaValue: String(limit) }],
     },
-    { "@type": "type.googleapis.com/google.rpc.Help", links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }] },
+    {
+      "@type": "type.googleapis.com/google.rpc.Help",
+      links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }],
+    },
     { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${retrySeconds}s` },
   ]);
 }
@@ -323,15 +334,37 @@ const SAFETY_RATINGS = [
 ];
 const TRUNCATED_SOURCE = JSON.stringify({
   shows: [
-    { venueName: "The Rusty Nail", dayOfWeek: "tuesday", startTime: "20:00", endTime: "02:00", date: null, djName: "KJ Big Mike", vendor: null, description: null, confidence: 0.9 },
-    { venueName: "Harbor Lights Inn", dayOfWeek: "saturday", startTime: "21:30", endTime: "23:00", date: null, djName: "KJ Jax", vendor: null, description: null, confidence: 0.9 },
+    {
+      venueName: "The Rusty Nail",
+      dayOfWeek: "tuesday",
+      startTime: "20:00",
+      endTime: "02:00",
+      date: null,
+      djName: "KJ Big Mike",
+      vendor: null,
+      description: null,
+      confidence: 0.9,
+    },
+    {
+      venueName: "Harbor Lights Inn",
+      dayOfWeek: "saturday",
+      startTime: "21:30",
+      endTime: "23:00",
+      date: null,
+      djName: "KJ Jax",
+      vendor: null,
+      description: null,
+      confidence: 0.9,
+    },
   ],
   venues: [],
   djs: [],
   vendors: [],
 });
-const MALFORMED_JSON = '```json\n{"shows": [{"venueName": "The Rusty Nail", dayOfWeek: "tuesday", "startTime": "20:00",}], "venues": []\n```';
-const TEXT_REPLY = "This image shows a karaoke flyer. The schedule lists **Tuesday** at The Rusty Nail from 8 PM to 2 AM, hosted by KJ Big Mike.\n";
+const MALFORMED_JSON =
+  '```json\n{"shows": [{"venueName": "The Rusty Nail", dayOfWeek: "tuesday", "startTime": "20:00",}], "venues": []\n```';
+const TEXT_REPLY =
+  "This image shows a karaoke flyer. The schedule lists **Tuesday** at The Rusty Nail from 8 PM to 2 AM, hosted by KJ Big Mike.\n";
 
 function fault(name: FaultName, req: FakeRequest, rpm: number | undefined): Raw {
   switch (name) {
@@ -340,7 +373,11 @@ function fault(name: FaultName, req: FakeRequest, rpm: number | undefined): Raw 
     case "rate-limit-day":
       return quotaExceeded("day", req.model, DAY_QUOTA, 43);
     case "server-error":
-      return apiError(500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting");
+      return apiError(
+        500,
+        "INTERNAL",
+        "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+      );
     case "unavailable":
       return apiError(503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
     case "malformed-json":
@@ -356,7 +393,12 @@ function fault(name: FaultName, req: FakeRequest, rpm: number | undefined): Raw 
       return { status: 200, body: { candidates: [], promptFeedback, usageMetadata, modelVersion: req.model } };
     }
     case "finish-other":
-      return { status: 200, body: { candidates: [{ finishReason: "OTHER", finishMessage: "Model failed to generate content due to internal error.", index: 0 }] } };
+      return {
+        status: 200,
+        body: {
+          candidates: [{ finishReason: "OTHER", finishMessage: "Model failed to generate content due to internal error.", index: 0 }],
+        },
+      };
     case "invalid-key":
       return invalidKey(req.apiKey);
     case "api-disabled":

@@ -65,8 +65,30 @@ const VENUES: Venue[] = [
   ["Mockingbird Bar", "5219 W Lovers Ln", "Dallas", "TX", "75209", "(214) 555-0114"],
 ].map(([name, address, city, state, zip, phone]) => ({ name, address, city, state, zip, phone }) as Venue);
 
-const DJS = ["DJ Rockin Rob", "KJ Big Mike", "DJ Melody", "KJ Jax", "KJ Sarah", "DJ Tony Vox", "KJ Lisa Marie", "DJ Max", "KJ Dee Dee", "DJ Sparkle", "KJ Marco", "DJ Hollywood Hank"];
-const VENDORS = ["Mic Drop Productions", "Starlight Karaoke Entertainment", "Sing It Loud Karaoke", "Encore KJ Services", "High Notes Karaoke", "Golden Mic Entertainment", "Night Owl Karaoke", "Center Stage Productions"];
+const DJS = [
+  "DJ Rockin Rob",
+  "KJ Big Mike",
+  "DJ Melody",
+  "KJ Jax",
+  "KJ Sarah",
+  "DJ Tony Vox",
+  "KJ Lisa Marie",
+  "DJ Max",
+  "KJ Dee Dee",
+  "DJ Sparkle",
+  "KJ Marco",
+  "DJ Hollywood Hank",
+];
+const VENDORS = [
+  "Mic Drop Productions",
+  "Starlight Karaoke Entertainment",
+  "Sing It Loud Karaoke",
+  "Encore KJ Services",
+  "High Notes Karaoke",
+  "Golden Mic Entertainment",
+  "Night Owl Karaoke",
+  "Center Stage Productions",
+];
 const STARTS = [19 * 60, 19 * 60 + 30, 20 * 60, 20 * 60 + 30, 21 * 60, 21 * 60 + 30, 22 * 60];
 const LENGTHS = [180, 210, 240, 270, 300];
 const PALETTES = [
@@ -116,7 +138,12 @@ export function extractionFromTruth(truth: Flyer["truth"]): Extraction {
     const s = truth.shows.find((show) => show.venue === name)!;
     return { name, address: s.address, city: s.city, state: s.state, zip: s.zip, phone: s.phone, website: null, confidence };
   });
-  const djs = unique(truth.shows.flatMap((s) => (s.djName ? [s.djName] : []))).map((name) => ({ name, aliases: [], socialHandles: [], confidence }));
+  const djs = unique(truth.shows.flatMap((s) => (s.djName ? [s.djName] : []))).map((name) => ({
+    name,
+    aliases: [],
+    socialHandles: [],
+    confidence,
+  }));
   const vendorNames = unique([truth.vendor, ...truth.shows.map((s) => s.vendor)].filter((v): v is string => v !== null));
   const vendors = vendorNames.map((name) => ({ name, website: null, description: null, confidence }));
   return { shows, venues, djs, vendors };
@@ -143,17 +170,29 @@ function weekly(rng: Rng, used: Set<string>): Drawing {
       i % 2 === 0 ? `<rect x="40" y="${y}" width="${W - 80}" height="${rowH - 8}" rx="10" fill="${tint}"/>` : "",
       text(70, y + 44, `${s.day.toUpperCase()}  ${timeRange(s.start, s.end, style)}`, 34, { bold: true, fill: accent, max: W - 140 }),
       text(70, y + 86, `${s.venue.name} with ${s.dj}`, 32, { fill: "#111111", max: W - 140 }),
-      text(70, y + 120, `${s.venue.address}, ${s.venue.city}, ${s.venue.state} ${s.venue.zip}   ${s.venue.phone}`, 25, { fill: "#333333", max: W - 140 }),
+      text(70, y + 120, `${s.venue.address}, ${s.venue.city}, ${s.venue.state} ${s.venue.zip}   ${s.venue.phone}`, 25, {
+        fill: "#333333",
+        max: W - 140,
+      }),
     ].join("");
   });
   const svg = [
     `<rect width="${W}" height="${H}" fill="${bg}"/>`,
     `<rect width="${W}" height="22" fill="${accent}"/>`,
     text(W / 2, 110, vendor.toUpperCase(), 50, { bold: true, fill: accent, anchor: "middle", max: W - 100 }),
-    text(W / 2, 170, pick(rng, ["WEEKLY KARAOKE SCHEDULE", "THIS WEEK'S KARAOKE SHOWS", "KARAOKE ALL WEEK LONG"]), 32, { fill: "#222222", anchor: "middle" }),
+    text(W / 2, 170, pick(rng, ["WEEKLY KARAOKE SCHEDULE", "THIS WEEK'S KARAOKE SHOWS", "KARAOKE ALL WEEK LONG"]), 32, {
+      fill: "#222222",
+      anchor: "middle",
+    }),
     `<rect x="60" y="205" width="${W - 120}" height="3" fill="${accent}"/>`,
     ...rows,
-    text(W / 2, H - 50, pick(rng, ["Come sing with us! No cover. 21+", "Free to sing. Drink specials all night!", "New singers always welcome!"]), 28, { fill: "#333333", anchor: "middle" }),
+    text(
+      W / 2,
+      H - 50,
+      pick(rng, ["Come sing with us! No cover. 21+", "Free to sing. Drink specials all night!", "New singers always welcome!"]),
+      28,
+      { fill: "#333333", anchor: "middle" },
+    ),
   ].join("");
   return { svg: wrap(W, H, svg), truth: { vendor, shows: slots.map((s) => truthOf(s, vendor, true)) } };
 }
@@ -164,7 +203,9 @@ function poster(rng: Rng, used: Set<string>): Drawing {
   const first = pick(rng, WEEKDAYS);
   const venue = freeVenue(rng, used, first, new Set());
   const second = WEEKDAYS.filter((d) => d !== first && !used.has(`${venue.name}|${d}`));
-  const days = [first, ...(rng() < 0.5 && second.length > 0 ? [pick(rng, second)] : [])].sort((a, b) => WEEKDAYS.indexOf(a) - WEEKDAYS.indexOf(b));
+  const days = [first, ...(rng() < 0.5 && second.length > 0 ? [pick(rng, second)] : [])].sort(
+    (a, b) => WEEKDAYS.indexOf(a) - WEEKDAYS.indexOf(b),
+  );
   const base = slot(rng, venue, first, dj);
   const slots = days.map((day) => ({ ...base, day }));
   for (const s of slots) used.add(`${venue.name}|${s.day}`);
@@ -219,7 +260,13 @@ function social(rng: Rng, used: Set<string>): Drawing {
     `<circle cx="112" cy="118" r="46" fill="${avatar}"/>`,
     text(185, 108, vendor, 34, { bold: true, fill: "#050505", max: W - 260 }),
     text(185, 152, `${1 + Math.floor(rng() * 23)}h · Public`, 24, { fill: "#65676b" }),
-    text(80, 250, pick(rng, ["This week's karaoke shows! Come out and sing:", "Where to find us this week:", "Grab the mic! Our shows this week:"]), 31, { fill: "#050505" }),
+    text(
+      80,
+      250,
+      pick(rng, ["This week's karaoke shows! Come out and sing:", "Where to find us this week:", "Grab the mic! Our shows this week:"]),
+      31,
+      { fill: "#050505" },
+    ),
     ...lines,
     `<rect x="60" y="${H - 150}" width="${W - 120}" height="2" fill="#ced0d4"/>`,
     ...["Like", "Comment", "Share"].map((w, i) => text(190 + i * 350, H - 88, w, 28, { fill: "#65676b", anchor: "middle" })),
@@ -294,7 +341,6 @@ const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 
 const wrap = (w: number, h: number, body: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${body}</svg>`;
-
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];

@@ -60,7 +60,11 @@ export async function advanceBatch(db: Executor, batchId: string, delta: { succe
 }
 
 /** Ends a batch early with a reason that the whole batch shares (bad key, cancelled). */
-export async function stopBatch(db: Executor, batchId: string, args: { status: "failed" | "cancelled"; error: string; failed: number }): Promise<BatchRow | undefined> {
+export async function stopBatch(
+  db: Executor,
+  batchId: string,
+  args: { status: "failed" | "cancelled"; error: string; failed: number },
+): Promise<BatchRow | undefined> {
   const [row] = await db
     .update(batches)
     .set({

@@ -103,7 +103,9 @@ export async function listBatches(db: Executor, f: BatchListFilter): Promise<Bat
         f.status?.length ? inArray(batches.status, f.status) : undefined,
         f.createdAfter ? gte(batches.createdAt, f.createdAfter) : undefined,
         f.createdBefore ? lt(batches.createdAt, f.createdBefore) : undefined,
-        f.cursor ? sql`(${batches.createdAt}, ${batches.id}) < (${f.cursor.createdAt.toISOString()}::timestamptz, ${f.cursor.id}::uuid)` : undefined,
+        f.cursor
+          ? sql`(${batches.createdAt}, ${batches.id}) < (${f.cursor.createdAt.toISOString()}::timestamptz, ${f.cursor.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(batches.createdAt), desc(batches.id))

@@ -16,14 +16,21 @@ describe("claiming images", () => {
       mode: "parallel",
       workers,
       engine: "gemini",
-      images: Array.from({ length: images }, (_, i) => ({ fileName: `${i}.png`, mimeType: "image/png", content: Buffer.from([i]), sha256: `sha-${i}-${Math.random()}` })),
+      images: Array.from({ length: images }, (_, i) => ({
+        fileName: `${i}.png`,
+        mimeType: "image/png",
+        content: Buffer.from([i]),
+        sha256: `sha-${i}-${Math.random()}`,
+      })),
     });
 
   it("never hands out more than the batch's window, however many claimers race", async () => {
     const { batch } = await newBatch(10, 3);
     const claims = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        database.db.transaction((tx) => claimImages(tx, { batchId: batch.id, owner: `process-${i}`, engine: "gemini", leaseMs: 60_000, max: 3 })),
+        database.db.transaction((tx) =>
+          claimImages(tx, { batchId: batch.id, owner: `process-${i}`, engine: "gemini", leaseMs: 60_000, max: 3 }),
+        ),
       ),
     );
     const claimed = claims.flat();
@@ -33,13 +40,18 @@ describe("claiming images", () => {
 
   it("frees a slot when an attempt reports, and refuses a report from a claimer that lost its lease", async () => {
     const { batch } = await newBatch(4, 1);
-    const claim = (owner: string) => database.db.transaction((tx) => claimImages(tx, { batchId: batch.id, owner, engine: "gemini", leaseMs: 60_000, max: 1 }));
+    const claim = (owner: string) =>
+      database.db.transaction((tx) => claimImages(tx, { batchId: batch.id, owner, engine: "gemini", leaseMs: 60_000, max: 1 }));
     const [first] = await claim("a");
     expect(await claim("b")).toHaveLength(0);
 
     const outcome = { kind: "succeeded" as const, extraction: {}, durationMs: 5, width: 1, height: 1, phash: null };
-    expect(await applyImageOutcome(database.db, { imageId: first!.imageId, owner: "b", attemptNumber: 1, hasCopies: false, outcome })).toBeNull();
-    expect(await applyImageOutcome(database.db, { imageId: first!.imageId, owner: "a", attemptNumber: 1, hasCopies: false, outcome })).toEqual({ succeeded: 1, failed: 0 });
+    expect(
+      await applyImageOutcome(database.db, { imageId: first!.imageId, owner: "b", attemptNumber: 1, hasCopies: false, outcome }),
+    ).toBeNull();
+    expect(
+      await applyImageOutcome(database.db, { imageId: first!.imageId, owner: "a", attemptNumber: 1, hasCopies: false, outcome }),
+    ).toEqual({ succeeded: 1, failed: 0 });
     expect(await claim("b")).toHaveLength(1);
   });
 });

@@ -63,7 +63,15 @@ export async function claimImages(
 ): Promise<ClaimedImage[]> {
   if (!args.locked) await lockBatch(db, args.batchId);
   const rows = await db.execute<{
-    id: string; attempt_count: number; retry_base: number; rate_limited_count: number; file_name: string; mime_type: string; content: Buffer; has_copies: boolean; attempt_id: number;
+    id: string;
+    attempt_count: number;
+    retry_base: number;
+    rate_limited_count: number;
+    file_name: string;
+    mime_type: string;
+    content: Buffer;
+    has_copies: boolean;
+    attempt_id: number;
   }>(sql`
     with quota as (
       select greatest(0, least(${args.max}, b.workers - (
@@ -119,11 +127,21 @@ export async function claimImages(
 }
 
 /** Pushes the lease forward, e.g. once the attempt really starts after waiting for quota. */
-export async function extendLease(db: Executor, args: { imageId: string; owner: string; attemptNumber: number; leaseMs: number }): Promise<boolean> {
+export async function extendLease(
+  db: Executor,
+  args: { imageId: string; owner: string; attemptNumber: number; leaseMs: number },
+): Promise<boolean> {
   const rows = await db
     .update(images)
     .set({ leaseExpiresAt: sql`now() + ${`${args.leaseMs} milliseconds`}::interval` })
-    .where(and(eq(images.id, args.imageId), eq(images.leaseOwner, args.owner), eq(images.attemptCount, args.attemptNumber), eq(images.status, "running")))
+    .where(
+      and(
+        eq(images.id, args.imageId),
+        eq(images.leaseOwner, args.owner),
+        eq(images.attemptCount, args.attemptNumber),
+        eq(images.status, "running"),
+      ),
+    )
     .returning({ id: images.id });
   return rows.length > 0;
 }
@@ -152,10 +170,35 @@ export async function applyImageOutcome(
   const common = { leaseOwner: null, leaseExpiresAt: null } as const;
   const set =
     outcome.kind === "succeeded"
-      ? { ...common, status: "succeeded" as const, extraction: outcome.extraction, durationMs: outcome.durationMs, width: outcome.width, height: outcome.height, phash: outcome.phash, errorClass: null, error: null, finishedAt: sql`now()` }
+      ? {
+          ...common,
+          status: "succeeded" as const,
+          extraction: outcome.extraction,
+          durationMs: outcome.durationMs,
+          width: outcome.width,
+          height: outcome.height,
+          phash: outcome.phash,
+          errorClass: null,
+          error: null,
+          finishedAt: sql`now()`,
+        }
       : outcome.kind === "retry"
-        ? { ...common, status: "queued" as const, nextAttemptAt: sql`now() + ${`${outcome.retryInMs} milliseconds`}::interval`, errorClass: outcome.errorClass, error: outcome.error, ...(outcome.rateLimited ? { rateLimitedCount: sql`${images.rateLimitedCount} + 1` } : {}) }
-        : { ...common, status: "failed" as const, errorClass: outcome.errorClass, error: outcome.error, durationMs: outcome.durationMs, finishedAt: sql`now()` };
+        ? {
+            ...common,
+            status: "queued" as const,
+            nextAttemptAt: sql`now() + ${`${outcome.retryInMs} milliseconds`}::interval`,
+            errorClass: outcome.errorClass,
+            error: outcome.error,
+            ...(outcome.rateLimited ? { rateLimitedCount: sql`${images.rateLimitedCount} + 1` } : {}),
+          }
+        : {
+            ...common,
+            status: "failed" as const,
+            errorClass: outcome.errorClass,
+            error: outcome.error,
+            durationMs: outcome.durationMs,
+            finishedAt: sql`now()`,
+          };
   const updated = await db.update(images).set(set).where(holdsLease).returning({ id: images.id });
   if (updated.length === 0) return null;
   if (outcome.kind === "retry") return { succeeded: 0, failed: 0 };
@@ -174,10 +217,20 @@ export async function applyImageOutcome(
  * Ends every image of a batch that is not final yet (a configuration error, a spent daily
  * quota, a cancellation). Attempts still running elsewhere will find their lease gone.
  */
-export async function endOpenImages(db: Executor, args: { batchId: string; status: Extract<ImageStatus, "failed" | "cancelled">; errorClass: string; error: string }) {
+export async function endOpenImages(
+  db: Executor,
+  args: { batchId: string; status: Extract<ImageStatus, "failed" | "cancelled">; errorClass: string; error: string },
+) {
   const rows = await db
     .update(images)
-    .set({ status: args.status, errorClass: args.errorClass, error: args.error, leaseOwner: null, leaseExpiresAt: null, finishedAt: sql`now()` })
+    .set({
+      status: args.status,
+      errorClass: args.errorClass,
+      error: args.error,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      finishedAt: sql`now()`,
+    })
     .where(and(eq(images.batchId, args.batchId), inArray(images.status, ["queued", "running", "duplicate"])))
     .returning({ id: images.id });
   return rows.length;
@@ -193,7 +246,15 @@ export async function requeueFailedImages(db: Executor, batchId: string): Promis
   const rows = await db
     .update(images)
     // A copy goes back to waiting on its original, which is requeued beside it.
-    .set({ status: sql`case when ${images.duplicateOf} is null then 'queued' else 'duplicate' end`, retryBase: sql`${images.attemptCount}`, rateLimitedCount: 0, nextAttemptAt: sql`now()`, errorClass: null, error: null, finishedAt: null })
+    .set({
+      status: sql`case when ${images.duplicateOf} is null then 'queued' else 'duplicate' end`,
+      retryBase: sql`${images.attemptCount}`,
+      rateLimitedCount: 0,
+      nextAttemptAt: sql`now()`,
+      errorClass: null,
+      error: null,
+      finishedAt: null,
+    })
     .where(and(eq(images.batchId, batchId), eq(images.status, "failed")))
     .returning({ id: images.id });
   return rows.length;

@@ -19,7 +19,12 @@ export function createTokens(secret: string) {
   const key = new TextEncoder().encode(secret);
   return {
     async sign(user: User, expiresIn: string = "30d"): Promise<string> {
-      return new SignJWT({ role: user.role }).setProtectedHeader({ alg: "HS256" }).setSubject(user.sub).setIssuedAt().setExpirationTime(expiresIn).sign(key);
+      return new SignJWT({ role: user.role })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(user.sub)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(key);
     },
     /** The token's user, or null for a token that is malformed, forged or expired. */
     async verify(token: string): Promise<User | null> {

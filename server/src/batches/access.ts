@@ -8,6 +8,7 @@ import type { User } from "../auth/tokens";
  */
 export async function findVisibleBatch(db: Executor, user: User, batchId: string): Promise<BatchRow> {
   const batch = await getBatch(db, batchId);
-  if (!batch || (user.role !== "admin" && batch.owner !== user.sub)) throw new TRPCError({ code: "NOT_FOUND", message: `no batch ${batchId}` });
+  if (!batch || (user.role !== "admin" && batch.owner !== user.sub))
+    throw new TRPCError({ code: "NOT_FOUND", message: `no batch ${batchId}` });
   return batch;
 }

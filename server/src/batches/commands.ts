@@ -30,7 +30,8 @@ export async function cancelBatch(deps: { db: Database; dispatcher: Dispatcher; 
 export async function retryFailedImages(deps: { db: Database; dispatcher: Dispatcher }, batchId: string) {
   const requeued = await deps.db.transaction(async (tx) => {
     // Checked under the lock: a cancel committing in between would otherwise be undone.
-    if ((await lockBatch(tx, batchId)) === "cancelled") throw new TRPCError({ code: "CONFLICT", message: "a cancelled batch cannot be resumed" });
+    if ((await lockBatch(tx, batchId)) === "cancelled")
+      throw new TRPCError({ code: "CONFLICT", message: "a cancelled batch cannot be resumed" });
     const count = await requeueFailedImages(tx, batchId);
     if (count === 0) return 0;
     await reopenBatch(tx, batchId, count);

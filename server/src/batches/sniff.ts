@@ -6,6 +6,7 @@ export async function sniffImageType(bytes: Uint8Array): Promise<{ ok: true; mim
   if (bytes.byteLength === 0) return { ok: false, reason: "the file is empty" };
   const type = await fileTypeFromBuffer(bytes);
   if (!type) return { ok: false, reason: "not an image: the file's content matches no known format" };
-  if (!ACCEPTED_TYPES[type.mime]) return { ok: false, reason: `unsupported format ${type.ext.toUpperCase()} (${type.mime}); send JPEG, PNG, WebP or GIF` };
+  if (!ACCEPTED_TYPES[type.mime])
+    return { ok: false, reason: `unsupported format ${type.ext.toUpperCase()} (${type.mime}); send JPEG, PNG, WebP or GIF` };
   return { ok: true, mimeType: type.mime };
 }

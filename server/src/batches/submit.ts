@@ -37,7 +37,10 @@ export interface SubmitResult {
 }
 
 export class SubmitError extends Error {
-  constructor(message: string, readonly rejected: Rejection[]) {
+  constructor(
+    message: string,
+    readonly rejected: Rejection[],
+  ) {
     super(message);
     this.name = "SubmitError";
   }
@@ -50,7 +53,11 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
  * and never sinks the rest. The batch and its images are stored in one transaction; analysis
  * starts afterwards, so the caller gets the batch id at once.
  */
-export async function submitBatch(deps: { db: Database; logger: Logger; engine: string }, input: SubmitInput, limits: UploadLimits): Promise<SubmitResult> {
+export async function submitBatch(
+  deps: { db: Database; logger: Logger; engine: string },
+  input: SubmitInput,
+  limits: UploadLimits,
+): Promise<SubmitResult> {
   const rejected: Rejection[] = [...(input.refused ?? [])];
   const accepted: { fileName: string; mimeType: string; content: Buffer; sha256: string }[] = [];
   let total = 0;
@@ -82,14 +89,14 @@ export async function submitBatch(deps: { db: Database; logger: Logger; engine: 
   const { batch, created } = await createBatch(
     deps.db,
     {
-    owner: input.owner,
-    mode: input.mode,
-    workers: input.mode === "sequential" ? 1 : input.workers,
-    engine: deps.engine,
-    sourceUrl: input.sourceUrl,
-    description: input.description,
-    idempotencyKey: input.idempotencyKey,
-    images: accepted,
+      owner: input.owner,
+      mode: input.mode,
+      workers: input.mode === "sequential" ? 1 : input.workers,
+      engine: deps.engine,
+      sourceUrl: input.sourceUrl,
+      description: input.description,
+      idempotencyKey: input.idempotencyKey,
+      images: accepted,
     },
     // The first snapshot commits with the batch, so a subscriber never finds a batch without one.
     (tx, created) => publishProgress(tx, created.id),

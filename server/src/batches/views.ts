@@ -1,4 +1,13 @@
-import { getBatchMetrics, getBatchResults, listAttempts, listBatches, listExtractions, listImages, type BatchRow, type Database } from "@showscan/db";
+import {
+  getBatchMetrics,
+  getBatchResults,
+  listAttempts,
+  listBatches,
+  listExtractions,
+  listImages,
+  type BatchRow,
+  type Database,
+} from "@showscan/db";
 import { mergeExtractions, type MergedResults } from "../extraction/merge";
 import { extractionSchema } from "../extraction/schema";
 import { readProgress } from "../pipeline/progress";

@@ -36,7 +36,9 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   if (opts.url !== undefined && !URL.canParse(opts.url)) throw new UsageError(`--url ${opts.url}: not a URL`);
   if (skipped.length) process.stderr.write(`ℹ️  Skipped (not image files): ${skipped.join(", ")}\n`);
 
-  const target: Target = opts.server ? remoteTarget(opts.server, opts.token) : await (await import("./embedded")).startEmbeddedService(opts.token);
+  const target: Target = opts.server
+    ? remoteTarget(opts.server, opts.token)
+    : await (await import("./embedded")).startEmbeddedService(opts.token);
   try {
     await checkServer(target.url);
     const api = createApiClient(target.url, target.token);
@@ -53,7 +55,10 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
 async function writableFile(file: string): Promise<string> {
   const full = resolveUserPath(file);
   const dir = path.dirname(full);
-  const ok = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const ok = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!ok) throw new UsageError(`--json ${file}: the folder ${dir} does not exist`);
   await access(dir, constants.W_OK).catch(() => {
     throw new UsageError(`--json ${file}: cannot write in ${dir}`);
@@ -72,7 +77,13 @@ async function uploadForm(files: InputFile[], opts: AnalyzeOptions): Promise<For
   return form;
 }
 
-async function runBatch(client: ApiClient, files: InputFile[], opts: AnalyzeOptions, jsonFile: string | null, target: Target): Promise<number> {
+async function runBatch(
+  client: ApiClient,
+  files: InputFile[],
+  opts: AnalyzeOptions,
+  jsonFile: string | null,
+  target: Target,
+): Promise<number> {
   let submitted;
   try {
     submitted = await client.batch.analyze.mutate(await uploadForm(files, opts));
@@ -156,7 +167,8 @@ async function follow(client: ApiClient, batchId: string, view: ProgressView): P
         onComplete: () => resolve(latest && FINAL.includes(latest.status) ? latest : null),
         onError: (error) => {
           const { code, message } = describeError(error);
-          if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND") reject(new UsageError(`cannot follow the batch: ${message}`));
+          if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND")
+            reject(new UsageError(`cannot follow the batch: ${message}`));
           else resolve(null);
         },
       },

@@ -14,7 +14,6 @@ export interface Rejection {
   reason: string;
 }
 
-
 /** What a failed call says: the server's error code, its message, and any files it refused. */
 export function describeError(error: unknown): { code: string | null; message: string; rejected: Rejection[] } {
   if (error instanceof TRPCClientError) {

@@ -25,7 +25,8 @@ const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric
 
 function unreadable(arg: string, error: unknown): UsageError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === "ENOENT" ? "no such file or folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
+  const why =
+    code === "ENOENT" ? "no such file or folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
   return new UsageError(`cannot read ${arg}: ${why}`);
 }
 
@@ -63,7 +64,13 @@ export async function collectFiles(args: string[], base?: string): Promise<Colle
     });
     for (const entry of entries.filter((e) => !e.name.startsWith(".")).sort((a, b) => byName(a.name, b.name))) {
       const child = path.join(full, entry.name);
-      const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(child).then((s) => s.isFile(), () => false)));
+      const isFile =
+        entry.isFile() ||
+        (entry.isSymbolicLink() &&
+          (await stat(child).then(
+            (s) => s.isFile(),
+            () => false,
+          )));
       if (isFile && IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) await add(path.join(arg, entry.name), child);
       else skipped.push(path.join(arg, entry.name) + (entry.isDirectory() ? "/" : ""));
     }

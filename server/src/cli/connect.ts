@@ -10,7 +10,10 @@ export function normaliseServerUrl(value: string): string {
     throw new UsageError(`--server ${value}: not a URL (for example http://127.0.0.1:3000)`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--server ${value}: use an http:// or https:// URL`);
-  return url.toString().replace(/\/+$/, "").replace(/\/trpc$/, "");
+  return url
+    .toString()
+    .replace(/\/+$/, "")
+    .replace(/\/trpc$/, "");
 }
 
 /** A running server named by --server, with --token or SHOWSCAN_TOKEN. */
@@ -18,7 +21,9 @@ export function remoteTarget(server: string, token: string | undefined): Target 
   const url = normaliseServerUrl(server);
   const bearer = token?.trim() || process.env.SHOWSCAN_TOKEN?.trim();
   if (!bearer) {
-    throw new UsageError(`--server needs a token: pass --token TOKEN or set SHOWSCAN_TOKEN (make one where the server runs: \`showscan token --role admin --sub NAME\`)`);
+    throw new UsageError(
+      `--server needs a token: pass --token TOKEN or set SHOWSCAN_TOKEN (make one where the server runs: \`showscan token --role admin --sub NAME\`)`,
+    );
   }
   return { url, token: bearer, close: async () => {} };
 }

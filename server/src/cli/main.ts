@@ -13,8 +13,14 @@ const program = new Command("showscan")
   // Bad options and arguments are usage errors: exit 2, as for an unreadable file.
   .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage));
 
-program.command("serve").description("run the API, the WebSocket progress stream and the web UI").action(async () => run((await import("./serve")).serveCommand));
-program.command("migrate").description("apply the database migrations and exit").action(async () => run((await import("./migrate")).migrateCommand));
+program
+  .command("serve")
+  .description("run the API, the WebSocket progress stream and the web UI")
+  .action(async () => run((await import("./serve")).serveCommand));
+program
+  .command("migrate")
+  .description("apply the database migrations and exit")
+  .action(async () => run((await import("./migrate")).migrateCommand));
 
 program
   .command("token")
@@ -35,7 +41,10 @@ program
   .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
   .option("--token <token>", "bearer token for the server (default with --server: $SHOWSCAN_TOKEN)")
   .option("--json <file>", "also write { batch, results, images } to FILE as JSON")
-  .addHelpText("after", "\nExit codes: 0 the batch completed, 1 it failed or was cancelled, 2 usage error (bad option, unreadable file, server unreachable).")
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 the batch completed, 1 it failed or was cancelled, 2 usage error (bad option, unreadable file, server unreachable).",
+  )
   .action((paths: string[], opts: AnalyzeOptions) => exitWith(async () => (await import("./analyze")).analyzeCommand(paths, opts)));
 
 function parseWorkers(value: string): number {

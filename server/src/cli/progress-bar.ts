@@ -32,7 +32,13 @@ export function createProgressView(stream: NodeJS.WriteStream, total: number): P
   const status = () => label ?? (last?.progress.status === "queued" ? "Queued   " : "Analysing");
   const payload = () => {
     const p = last?.progress;
-    return { status: status(), left: p?.remainingImages ?? total, failed: p?.failedImages ?? 0, inFlight: p?.inFlight ?? 0, etaText: eta() };
+    return {
+      status: status(),
+      left: p?.remainingImages ?? total,
+      failed: p?.failedImages ?? 0,
+      inFlight: p?.inFlight ?? 0,
+      etaText: eta(),
+    };
   };
 
   if (stream.isTTY) {
@@ -73,7 +79,9 @@ export function createProgressView(stream: NodeJS.WriteStream, total: number): P
   const line = () => {
     const p = payload();
     const done = last?.progress.processedImages ?? 0;
-    stream.write(`📊 ${done}/${last?.progress.totalImages ?? total} processed · ${p.left} remaining · ${p.failed} failed · ${p.inFlight} in flight · ETA ${p.etaText}\n`);
+    stream.write(
+      `📊 ${done}/${last?.progress.totalImages ?? total} processed · ${p.left} remaining · ${p.failed} failed · ${p.inFlight} in flight · ETA ${p.etaText}\n`,
+    );
   };
   return {
     update(progress) {

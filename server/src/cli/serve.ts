@@ -9,7 +9,9 @@ export async function serveCommand(env: Env, logger: Logger): Promise<void> {
   if (runtime.newSecret) {
     // First start: no way to sign in yet, so hand the operator an admin token.
     const token = await runtime.tokens.sign({ sub: "admin", role: "admin" });
-    process.stdout.write(`\nFirst start: generated a JWT secret in ${env.DATA_DIR}.\nAdmin token: ${token}\nLog in: ${url}/#token=${token}\n\n`);
+    process.stdout.write(
+      `\nFirst start: generated a JWT secret in ${env.DATA_DIR}.\nAdmin token: ${token}\nLog in: ${url}/#token=${token}\n\n`,
+    );
   }
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -18,7 +18,9 @@ export function summaryLines(detail: BatchDetail): string[] {
     `📈 Success rate: ${progress.succeededImages}/${progress.totalImages} images (${pct}%)`,
   ];
   if (metrics && (metrics.retries > 0 || metrics.rateLimited > 0)) {
-    lines.push(`🔁 ${plural(metrics.attempts, "attempt")}: ${plural(metrics.retries, "retry", "retries")}, ${plural(metrics.rateLimited, "rate-limit wait")}`);
+    lines.push(
+      `🔁 ${plural(metrics.attempts, "attempt")}: ${plural(metrics.retries, "retry", "retries")}, ${plural(metrics.rateLimited, "rate-limit wait")}`,
+    );
   }
   if (detail.error && detail.status === "failed") lines.push(`❌ ${detail.error}`);
   return lines;
@@ -32,7 +34,11 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
  * the `shrinkable` columns give up room, the widest (times its weight) first, down to 12 characters each,
  * until the table fits.
  */
-export function textTable(header: string[], rows: string[][], opts: { maxWidth?: number; shrinkable?: Record<number, number> } = {}): string[] {
+export function textTable(
+  header: string[],
+  rows: string[][],
+  opts: { maxWidth?: number; shrinkable?: Record<number, number> } = {},
+): string[] {
   const indent = "  ";
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const total = () => indent.length + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
@@ -43,7 +49,12 @@ export function textTable(header: string[], rows: string[][], opts: { maxWidth?:
     if (widest === undefined) break;
     widths[widest]!--;
   }
-  const line = (cells: string[]) => indent + cells.map((c, i) => clip(c, widths[i]!).padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    indent +
+    cells
+      .map((c, i) => clip(c, widths[i]!).padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)];
 }
 
@@ -62,8 +73,12 @@ export function showsTable(shows: MergedShow[], maxWidth?: number): string[] {
       clip(s.vendor ?? "—", 34),
     ];
   });
-  const lines = [`📋 ${plural(shows.length, "show")}:`, ...textTable(["Day", "Time", "Venue", "Address", "Host", "Company"], rows, { maxWidth, shrinkable: { 2: 0.7, 3: 1, 4: 0.9, 5: 1 } })];
-  if (shows.some((s) => Object.keys(s.conflicts ?? {}).length > 0)) lines.push("  * the screenshots disagreed on some fields: the conflicts are in the --json output");
+  const lines = [
+    `📋 ${plural(shows.length, "show")}:`,
+    ...textTable(["Day", "Time", "Venue", "Address", "Host", "Company"], rows, { maxWidth, shrinkable: { 2: 0.7, 3: 1, 4: 0.9, 5: 1 } }),
+  ];
+  if (shows.some((s) => Object.keys(s.conflicts ?? {}).length > 0))
+    lines.push("  * the screenshots disagreed on some fields: the conflicts are in the --json output");
   return lines;
 }
 

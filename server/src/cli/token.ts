@@ -17,7 +17,9 @@ export async function tokenCommand(opts: TokenOptions): Promise<number> {
   const env = loadCliEnv();
   const { secret, created } = loadJwtSecret(env);
   if (created) {
-    process.stderr.write(`showscan: generated a new JWT secret in ${path.resolve(env.DATA_DIR, "jwt-secret")}; a server using this DATA_DIR accepts the token\n`);
+    process.stderr.write(
+      `showscan: generated a new JWT secret in ${path.resolve(env.DATA_DIR, "jwt-secret")}; a server using this DATA_DIR accepts the token\n`,
+    );
   }
   let token: string;
   try {

@@ -29,7 +29,15 @@ export interface EngineResult {
  * - config: the key or model is wrong; stop the batch instead of failing every image
  * - quotaExhausted: the key's daily quota ran out; stop the batch, say when it resets
  */
-export type ErrorClass = "retryable" | "invalidOutput" | "rateLimited" | "permanent" | "config" | "quotaExhausted" | "timeout" | "cancelled";
+export type ErrorClass =
+  | "retryable"
+  | "invalidOutput"
+  | "rateLimited"
+  | "permanent"
+  | "config"
+  | "quotaExhausted"
+  | "timeout"
+  | "cancelled";
 
 export class EngineError extends Error {
   constructor(

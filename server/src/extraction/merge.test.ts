@@ -28,7 +28,13 @@ const venue = (over: Partial<Venue> = {}): Venue => ({
 });
 
 const dj = (over: Partial<Dj> = {}): Dj => ({ name: "DJ Mike", aliases: [], socialHandles: [], confidence: 0.8, ...over });
-const vendor = (over: Partial<Vendor> = {}): Vendor => ({ name: "Star Karaoke", website: null, description: null, confidence: 0.8, ...over });
+const vendor = (over: Partial<Vendor> = {}): Vendor => ({
+  name: "Star Karaoke",
+  website: null,
+  description: null,
+  confidence: 0.8,
+  ...over,
+});
 
 const image = (imageId: string, parts: Partial<Extraction>): SourceExtraction => ({
   imageId,
@@ -187,7 +193,9 @@ describe("mergeExtractions: shows", () => {
     const { shows } = mergeExtractions([
       image("img-a", { shows: [show({ venueName: "Rusty Nail!" })] }),
       image("img-b", {
-        venues: [venue({ name: "The Rusty Nail", address: "12 Main St", city: "Springfield", state: "IL", zip: "62701", phone: "555-0100" })],
+        venues: [
+          venue({ name: "The Rusty Nail", address: "12 Main St", city: "Springfield", state: "IL", zip: "62701", phone: "555-0100" }),
+        ],
       }),
     ]);
     expect(shows[0]).toMatchObject({ address: "12 Main St", city: "Springfield", state: "IL", zip: "62701", phone: "555-0100" });
@@ -219,7 +227,10 @@ describe("mergeExtractions: shows", () => {
   });
 
   it("does not modify its input", () => {
-    const input = [image("img-a", { shows: [show({ djName: "DJ Mike", confidence: 0.4 })] }), image("img-b", { shows: [show({ djName: "KJ Sarah", confidence: 0.9 })] })];
+    const input = [
+      image("img-a", { shows: [show({ djName: "DJ Mike", confidence: 0.4 })] }),
+      image("img-b", { shows: [show({ djName: "KJ Sarah", confidence: 0.9 })] }),
+    ];
     const copy = structuredClone(input);
     mergeExtractions(input);
     expect(input).toEqual(copy);
@@ -233,7 +244,13 @@ describe("mergeExtractions: venues, djs, vendors", () => {
       image("img-b", { venues: [venue({ name: "rusty nail", address: null, city: "Springfield", phone: "555-0100" })] }),
     ]);
     expect(venues).toHaveLength(1);
-    expect(venues[0]).toMatchObject({ name: "The Rusty Nail", address: "12 Main St", city: "Springfield", phone: "555-0100", sources: ["img-a", "img-b"] });
+    expect(venues[0]).toMatchObject({
+      name: "The Rusty Nail",
+      address: "12 Main St",
+      city: "Springfield",
+      phone: "555-0100",
+      sources: ["img-a", "img-b"],
+    });
     expect(venues[0]!.conflicts).toEqual({});
   });
 
@@ -270,6 +287,11 @@ describe("mergeExtractions: venues, djs, vendors", () => {
       image("img-b", { vendors: [vendor({ name: "STAR KARAOKE", website: "https://star.example" })] }),
     ]);
     expect(vendors).toHaveLength(1);
-    expect(vendors[0]).toMatchObject({ name: "Star Karaoke", website: "https://star.example", sources: ["img-a", "img-b"], key: "star karaoke" });
+    expect(vendors[0]).toMatchObject({
+      name: "Star Karaoke",
+      website: "https://star.example",
+      sources: ["img-a", "img-b"],
+      key: "star karaoke",
+    });
   });
 });

@@ -8,7 +8,8 @@ export interface Provenance {
   conflicts: Record<string, unknown[]>;
 }
 
-export type MergedShow = Show & Provenance & { key: string; address: string | null; city: string | null; state: string | null; zip: string | null; phone: string | null };
+export type MergedShow = Show &
+  Provenance & { key: string; address: string | null; city: string | null; state: string | null; zip: string | null; phone: string | null };
 export type MergedVenue = Venue & Provenance & { key: string };
 export type MergedDj = Dj & Provenance & { key: string };
 export type MergedVendor = Vendor & Provenance & { key: string };

@@ -21,7 +21,11 @@ export const showSchema = z.object({
   dayOfWeek: weekdaySchema.describe("one weekday; a show on several days is several rows"),
   startTime: time.nullable(),
   endTime: time.nullable(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().describe("YYYY-MM-DD, only when a date is printed"),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .describe("YYYY-MM-DD, only when a date is printed"),
   djName: text.nullable().describe("the host: DJ or KJ"),
   vendor: text.nullable().describe("the karaoke company running the show"),
   description: text.nullable(),

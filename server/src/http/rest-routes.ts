@@ -30,27 +30,44 @@ const WAIT_TIMEOUT_MS = 15 * 60_000;
 const JSON_OVERHEAD = 1024 * 1024;
 
 /** Base64 is 4/3 the size of its bytes; a body cannot exceed what V8 can hold as one string. */
-const jsonLimit = (role: Role) => Math.min(Math.ceil((UPLOAD_LIMITS[role].maxBatchBytes * 4) / 3) + JSON_OVERHEAD, bufferConstants.MAX_STRING_LENGTH);
+const jsonLimit = (role: Role) =>
+  Math.min(Math.ceil((UPLOAD_LIMITS[role].maxBatchBytes * 4) / 3) + JSON_OVERHEAD, bufferConstants.MAX_STRING_LENGTH);
 
 const optionalText = (max: number) =>
-  z.preprocess((v) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : typeof v === "string" ? v.trim() : v), z.string().max(max).optional());
+  z.preprocess(
+    (v) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : typeof v === "string" ? v.trim() : v),
+    z.string().max(max).optional(),
+  );
 
 const bodySchema = z.object({
-  screenshots: z.array(z.unknown(), { error: "screenshots: expected an array of data URL strings" }).min(1, "screenshots: send at least one data URL"),
+  screenshots: z
+    .array(z.unknown(), { error: "screenshots: expected an array of data URL strings" })
+    .min(1, "screenshots: send at least one data URL"),
   url: z.preprocess((v) => (v === null || v === "" ? undefined : v), z.url({ error: "url: expected a URL" }).max(2_000).optional()),
   description: optionalText(5_000),
   maxConcurrentWorkers: z.unknown().optional(),
 });
-const workersSchema = z.coerce.number({ error: "maxConcurrentWorkers: expected a number" }).int("maxConcurrentWorkers: expected a whole number").min(1, "maxConcurrentWorkers: 1 to 5").max(5, "maxConcurrentWorkers: 1 to 5");
+const workersSchema = z.coerce
+  .number({ error: "maxConcurrentWorkers: expected a number" })
+  .int("maxConcurrentWorkers: expected a whole number")
+  .min(1, "maxConcurrentWorkers: 1 to 5")
+  .max(5, "maxConcurrentWorkers: 1 to 5");
 
 export type DecodedDataUrl = { ok: true; mimeType: string; bytes: Uint8Array } | { ok: false; reason: string };
 
-const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "image/webp": "webp", "image/gif": "gif" };
+const EXTENSIONS: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/jpg": "jpg",
+  "image/webp": "webp",
+  "image/gif": "gif",
+};
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /** Reads a `data:<type>;base64,<data>` URL into bytes; what the bytes really are is checked on submit. */
 export function decodeDataUrl(value: unknown): DecodedDataUrl {
-  if (typeof value !== "string" || !value.startsWith("data:")) return { ok: false, reason: "not a data URL (expected data:image/...;base64,...)" };
+  if (typeof value !== "string" || !value.startsWith("data:"))
+    return { ok: false, reason: "not a data URL (expected data:image/...;base64,...)" };
   const comma = value.indexOf(",");
   const params = comma < 0 ? [] : value.slice(5, comma).split(";");
   if (params.length < 2 || params.at(-1)?.toLowerCase() !== "base64") return { ok: false, reason: "not a base64 data URL" };
@@ -106,7 +123,9 @@ async function legacyAnswer(services: Services, progress: BatchProgress, sent: n
   const [results, images] = await Promise.all([batchResults(services.db, batch), batchImages(services.db, batch.id)]);
   const errors = [
     ...refused.map((r) => ({ file: r.fileName, error: r.reason })),
-    ...images.filter((i) => i.status === "failed" || i.status === "cancelled").map((i) => ({ file: i.fileName, error: i.error ?? i.status })),
+    ...images
+      .filter((i) => i.status === "failed" || i.status === "cancelled")
+      .map((i) => ({ file: i.fileName, error: i.error ?? i.status })),
   ];
   const { shows, venues, djs, vendors } = results;
   return {
@@ -152,7 +171,15 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
     let submitted;
     try {
       submitted = await services.submit(
-        { owner: user.sub, files, refused, workers: workers?.data ?? DEFAULT_WORKERS, mode: "parallel", sourceUrl: body.url, description: body.description },
+        {
+          owner: user.sub,
+          files,
+          refused,
+          workers: workers?.data ?? DEFAULT_WORKERS,
+          mode: "parallel",
+          sourceUrl: body.url,
+          description: body.description,
+        },
         role,
       );
     } catch (error) {
@@ -163,7 +190,12 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
     const outcome = await waitForFinal(services, submitted.batchId, waitTimeoutMs, gone.signal);
     if (outcome.kind === "gone") return;
     if (outcome.kind === "timeout") {
-      return fail(res, 504, `the batch is still running after ${Math.round(waitTimeoutMs / 1000)} s; follow it as batch ${submitted.batchId}`, { batchId: submitted.batchId });
+      return fail(
+        res,
+        504,
+        `the batch is still running after ${Math.round(waitTimeoutMs / 1000)} s; follow it as batch ${submitted.batchId}`,
+        { batchId: submitted.batchId },
+      );
     }
     const answer = await legacyAnswer(services, outcome.progress, body.screenshots.length, submitted.rejected, startedAt);
     res.status(answer.success ? 200 : 422).json(answer);
@@ -175,7 +207,8 @@ function jsonErrors(services: Services): ErrorRequestHandler {
   return (error: { status?: number; type?: string; message?: string }, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error.type === "entity.too.large") return fail(res, 413, "request too large for your upload limit");
-    if (error.status && error.status >= 400 && error.status < 500) return fail(res, error.status, `bad request: ${error.message ?? "unreadable body"}`);
+    if (error.status && error.status >= 400 && error.status < 500)
+      return fail(res, error.status, `bad request: ${error.message ?? "unreadable body"}`);
     services.logger.error({ err: error, path: req.path }, "legacy REST request failed");
     fail(res, 500, "internal error");
   };

@@ -20,13 +20,25 @@ export function uploadSizeGuard(tokens: Tokens): RequestHandler {
     const declared = req.headers["content-length"];
     // Without a declared length a user's upload could only be measured by buffering it all.
     if (declared === undefined && user?.role !== "admin") {
-      res.status(411).json({ error: { message: "send the upload with a Content-Length", code: -32600, data: { code: "LENGTH_REQUIRED", httpStatus: 411, path: "batch.analyze" } } });
+      res
+        .status(411)
+        .json({
+          error: {
+            message: "send the upload with a Content-Length",
+            code: -32600,
+            data: { code: "LENGTH_REQUIRED", httpStatus: 411, path: "batch.analyze" },
+          },
+        });
       return;
     }
     const length = Number(declared ?? 0);
     if (length > limit) {
       res.status(413).json({
-        error: { message: `upload too large: at most ${Math.round(limit / 1024 / 1024)} MB`, code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "batch.analyze" } },
+        error: {
+          message: `upload too large: at most ${Math.round(limit / 1024 / 1024)} MB`,
+          code: -32600,
+          data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "batch.analyze" },
+        },
       });
       return;
     }

@@ -56,7 +56,8 @@ async function waitForQuota(deps: AttemptDeps, cancel: AbortSignal): Promise<Eng
     if (waited && !(await deps.renewLease())) return new EngineError("lease lost while waiting for quota", "cancelled");
     return null;
   } catch (error) {
-    if (cancel.aborted || lost.signal.aborted) return new EngineError(String(cancel.reason ?? lost.signal.reason ?? "cancelled"), "cancelled");
+    if (cancel.aborted || lost.signal.aborted)
+      return new EngineError(String(cancel.reason ?? lost.signal.reason ?? "cancelled"), "cancelled");
     return new EngineError(`quota check failed: ${(error as Error).message}`, "retryable");
   } finally {
     clearInterval(heartbeat);

@@ -12,7 +12,10 @@ export const batchLog = {
     const total = Math.ceil(batch.totalImages / batch.workers);
     const group = Math.floor(after / batch.workers);
     if (group > Math.floor(before / batch.workers) || (after === batch.totalImages && after !== before)) {
-      log.info({ batchId: batch.id }, `📊 Batch ${Math.min(total, Math.ceil(after / batch.workers))}/${total} completed: ${after} images processed`);
+      log.info(
+        { batchId: batch.id },
+        `📊 Batch ${Math.min(total, Math.ceil(after / batch.workers))}/${total} completed: ${after} images processed`,
+      );
     }
   },
   finished(log: Logger, batch: BatchRow, m: BatchMetricsInput) {

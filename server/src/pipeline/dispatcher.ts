@@ -98,7 +98,13 @@ export class Dispatcher {
         const room = this.o.maxConcurrency - this.running.size;
         if (room <= 0 || this.stopped) break;
         const claimed = await this.o.db.transaction(async (tx) => {
-          const claims = await claimImages(tx, { batchId: batch.batchId, owner: this.o.owner, engine: this.o.engine.name, leaseMs: this.leaseMs, max: room });
+          const claims = await claimImages(tx, {
+            batchId: batch.batchId,
+            owner: this.o.owner,
+            engine: this.o.engine.name,
+            leaseMs: this.leaseMs,
+            max: room,
+          });
           if (claims.length) await publishProgress(tx, batch.batchId);
           return claims;
         });
@@ -133,7 +139,8 @@ export class Dispatcher {
         pool: o.pool,
         quota: o.quota,
         timeoutMs: o.imageTimeoutMs,
-        renewLease: () => extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs }),
+        renewLease: () =>
+          extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs }),
         leaseMs: this.leaseMs,
       },
       cancel,
@@ -142,7 +149,8 @@ export class Dispatcher {
 
     // Under the process's cap the freed slot goes straight to this batch's next image; at the
     // cap it goes back to the pump, which offers it to the least-served batch first.
-    const handOver = !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
+    const handOver =
+      !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
     const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver);
     if (recorded.next) this.launch(recorded.next);
     o.metrics?.attempt(o.engine.name, attempt.ok ? "succeeded" : "failed", attempt.ok ? null : attempt.error.errorClass, attempt.latencyMs);

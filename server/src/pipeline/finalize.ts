@@ -1,4 +1,12 @@
-import { batchTimings, listExtractions, saveBatchMetrics, saveBatchResults, type BatchMetricsInput, type BatchRow, type Executor } from "@showscan/db";
+import {
+  batchTimings,
+  listExtractions,
+  saveBatchMetrics,
+  saveBatchResults,
+  type BatchMetricsInput,
+  type BatchRow,
+  type Executor,
+} from "@showscan/db";
 import { mergeExtractions, type MergedResults } from "../extraction/merge";
 import { extractionSchema } from "../extraction/schema";
 import { mean, percentile, speedup } from "./measure";

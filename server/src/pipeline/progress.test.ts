@@ -88,7 +88,10 @@ describe("toProgress", () => {
 
   it("averages over timed images only, not over every processed one", () => {
     // Two processed, one of them a duplicate with no time of its own.
-    const p = toProgress(batch({ succeededImages: 2, totalImages: 4, workers: 1 }), figures({ timedImages: 1, sumImageMs: 6_000, now: at(6_000) }));
+    const p = toProgress(
+      batch({ succeededImages: 2, totalImages: 4, workers: 1 }),
+      figures({ timedImages: 1, sumImageMs: 6_000, now: at(6_000) }),
+    );
     expect(p.averageTimePerImage).toBe(6_000);
     expect(p.estimatedTimeRemaining).toBe(12_000);
   });
@@ -115,7 +118,10 @@ describe("toProgress", () => {
   });
 
   it("currentBatch never passes totalBatches when the images divide evenly", () => {
-    const p = toProgress(batch({ totalImages: 6, succeededImages: 6, status: "completed", finishedAt: at(1_000) }), figures({ timedImages: 6, sumImageMs: 3_000 }));
+    const p = toProgress(
+      batch({ totalImages: 6, succeededImages: 6, status: "completed", finishedAt: at(1_000) }),
+      figures({ timedImages: 6, sumImageMs: 3_000 }),
+    );
     expect(p.totalBatches).toBe(2);
     expect(p.currentBatch).toBe(2);
   });
@@ -126,7 +132,10 @@ describe("toProgress", () => {
   });
 
   it("a sequential batch (one worker) counts one image per batch", () => {
-    const p = toProgress(batch({ workers: 1, mode: "sequential", totalImages: 4, succeededImages: 2 }), figures({ timedImages: 2, sumImageMs: 4_000, now: at(4_000) }));
+    const p = toProgress(
+      batch({ workers: 1, mode: "sequential", totalImages: 4, succeededImages: 2 }),
+      figures({ timedImages: 2, sumImageMs: 4_000, now: at(4_000) }),
+    );
     expect(p.totalBatches).toBe(4);
     expect(p.currentBatch).toBe(3);
     expect(p.estimatedTimeRemaining).toBe(4_000);

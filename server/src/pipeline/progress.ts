@@ -1,4 +1,12 @@
-import { appendProgressEvent, bumpProgressSeq, getBatch, progressFigures, type BatchRow, type Executor, type ProgressFigures } from "@showscan/db";
+import {
+  appendProgressEvent,
+  bumpProgressSeq,
+  getBatch,
+  progressFigures,
+  type BatchRow,
+  type Executor,
+  type ProgressFigures,
+} from "@showscan/db";
 import { speedup } from "./measure";
 
 /** What a client sees of a running batch: the original service's fields and what a UI needs. */

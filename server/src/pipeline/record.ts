@@ -1,6 +1,17 @@
 import {
-  advanceBatch, applyImageOutcome, claimImages, endOpenImages, finishAttempt, lockBatch, stopBatch,
-  FINAL_BATCH_STATUSES, type BatchMetricsInput, type BatchRow, type ClaimedImage, type Database, type ImageOutcome,
+  advanceBatch,
+  applyImageOutcome,
+  claimImages,
+  endOpenImages,
+  finishAttempt,
+  lockBatch,
+  stopBatch,
+  FINAL_BATCH_STATUSES,
+  type BatchMetricsInput,
+  type BatchRow,
+  type ClaimedImage,
+  type Database,
+  type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult } from "./attempt";
 import { finalizeBatch } from "./finalize";
@@ -61,7 +72,12 @@ export async function recordAttempt(
     if (!attempt.ok && (attempt.error.errorClass === "config" || attempt.error.errorClass === "quotaExhausted")) {
       await locked;
       await finishAttempt(tx, { ...attemptRow, outcome: "failed" });
-      const ended = await endOpenImages(tx, { batchId: claim.batchId, status: "failed", errorClass: attempt.error.errorClass, error: attempt.error.message });
+      const ended = await endOpenImages(tx, {
+        batchId: claim.batchId,
+        status: "failed",
+        errorClass: attempt.error.errorClass,
+        error: attempt.error.message,
+      });
       batch = await stopBatch(tx, claim.batchId, { status: "failed", error: attempt.error.message, failed: ended });
       result.stopped = true;
       if (!batch) return result;
@@ -77,7 +93,10 @@ export async function recordAttempt(
       ]);
       if (!applied) {
         // Someone else holds the image now (lease expired and taken over, or batch stopped).
-        await finishAttempt(tx, { ...attemptRow, outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled" });
+        await finishAttempt(tx, {
+          ...attemptRow,
+          outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled",
+        });
         return result;
       }
       // The batch row is locked already: the freed slot goes to the batch's next image right
@@ -86,7 +105,14 @@ export async function recordAttempt(
       const [advanced, next] = await Promise.all([
         advanceBatch(tx, claim.batchId, applied),
         handOver
-          ? claimImages(tx, { batchId: claim.batchId, owner: handOver.owner, engine: handOver.engine, leaseMs: handOver.leaseMs, max: 1, locked: true })
+          ? claimImages(tx, {
+              batchId: claim.batchId,
+              owner: handOver.owner,
+              engine: handOver.engine,
+              leaseMs: handOver.leaseMs,
+              max: 1,
+              locked: true,
+            })
           : [],
       ]);
       batch = advanced;
@@ -108,14 +134,33 @@ export async function recordAttempt(
 function toOutcome(claim: ClaimedImage, attempt: AttemptResult, policy: RetryPolicy): ImageOutcome {
   if (attempt.ok) {
     const { prepared } = attempt;
-    return { kind: "succeeded", extraction: attempt.result.extraction, durationMs: attempt.latencyMs, width: prepared.width, height: prepared.height, phash: prepared.phash };
+    return {
+      kind: "succeeded",
+      extraction: attempt.result.extraction,
+      durationMs: attempt.latencyMs,
+      width: prepared.width,
+      height: prepared.height,
+      phash: prepared.phash,
+    };
   }
   const { error } = attempt;
   // Still holding the lease after a cancel means this process is shutting down: hand it back.
-  if (error.errorClass === "cancelled") return { kind: "retry", retryInMs: 0, errorClass: error.errorClass, error: error.message, rateLimited: false };
-  const decision = decideRetry(policy, { errorClass: error.errorClass, retryAfterMs: error.details.retryAfterMs }, claim.attemptNumber - claim.retryBase, claim.rateLimitedCount);
+  if (error.errorClass === "cancelled")
+    return { kind: "retry", retryInMs: 0, errorClass: error.errorClass, error: error.message, rateLimited: false };
+  const decision = decideRetry(
+    policy,
+    { errorClass: error.errorClass, retryAfterMs: error.details.retryAfterMs },
+    claim.attemptNumber - claim.retryBase,
+    claim.rateLimitedCount,
+  );
   if (decision.retry) {
-    return { kind: "retry", retryInMs: decision.delayMs, errorClass: error.errorClass, error: error.message, rateLimited: error.errorClass === "rateLimited" };
+    return {
+      kind: "retry",
+      retryInMs: decision.delayMs,
+      errorClass: error.errorClass,
+      error: error.message,
+      rateLimited: error.errorClass === "rateLimited",
+    };
   }
   return { kind: "failed", errorClass: error.errorClass, error: error.message, durationMs: attempt.latencyMs || null };
 }

@@ -9,7 +9,12 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
-export const defaultRetryPolicy = (maxRetries: number): RetryPolicy => ({ maxRetries, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRateLimited: 10 });
+export const defaultRetryPolicy = (maxRetries: number): RetryPolicy => ({
+  maxRetries,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxRateLimited: 10,
+});
 
 export type Decision = { retry: true; delayMs: number } | { retry: false };
 

@@ -22,7 +22,11 @@ export interface PoolOptions {
 
 export const defaultWorkerFile = new URL("./worker.mjs", import.meta.url).href;
 
-export function createWorkerPool({ threads = Math.max(1, os.availableParallelism()), filename = defaultWorkerFile, logger }: PoolOptions): WorkerPool {
+export function createWorkerPool({
+  threads = Math.max(1, os.availableParallelism()),
+  filename = defaultWorkerFile,
+  logger,
+}: PoolOptions): WorkerPool {
   const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads });
   // Without a listener, an error event from a dying worker would crash the whole process.
   pool.on("error", (error: unknown) => logger.warn({ err: error }, "worker thread failed"));

@@ -55,6 +55,8 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
 
 /** Loads the decoders of a fresh thread, so the first real image does not pay for it. */
 export async function warmUp(): Promise<boolean> {
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: "#fff" } }).jpeg().toBuffer();
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: "#fff" } })
+    .jpeg()
+    .toBuffer();
   return true;
 }

@@ -16,7 +16,8 @@ export const router = t.router;
 export const publicProcedure = t.procedure;
 
 export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.badToken ? "invalid or expired token" : "sign in: send a bearer token" });
+  if (!ctx.user)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.badToken ? "invalid or expired token" : "sign in: send a bearer token" });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 

@@ -18,7 +18,12 @@ const URL = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-
 function fetchError(status: number, statusText: string, body: { error: { message: string; details?: unknown[] } }) {
   let message = body.error.message;
   if (body.error.details) message += ` ${JSON.stringify(body.error.details)}`;
-  return new GoogleGenerativeAIFetchError(`Error fetching from ${URL}: [${status} ${statusText}] ${message}`, status, statusText, body.error.details as never);
+  return new GoogleGenerativeAIFetchError(
+    `Error fetching from ${URL}: [${status} ${statusText}] ${message}`,
+    status,
+    statusText,
+    body.error.details as never,
+  );
 }
 
 // Bodies shaped like real recorded Gemini responses.
@@ -34,7 +39,11 @@ const apiKeyInvalid = {
         domain: "googleapis.com",
         metadata: { service: "generativelanguage.googleapis.com" },
       },
-      { "@type": "type.googleapis.com/google.rpc.LocalizedMessage", locale: "en-US", message: "API key not valid. Please pass a valid API key." },
+      {
+        "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+        locale: "en-US",
+        message: "API key not valid. Please pass a valid API key.",
+      },
       { "@type": "type.googleapis.com/google.rpc.DebugInfo", detail: "Invalid API key: key1234" },
     ],
   },
@@ -49,7 +58,12 @@ const serviceDisabled = {
     details: [
       {
         "@type": "type.googleapis.com/google.rpc.Help",
-        links: [{ description: "Google developers console API activation", url: "https://console.developers.google.com/apis/api/generativelanguage.googleapis.com/overview?project=12345678" }],
+        links: [
+          {
+            description: "Google developers console API activation",
+            url: "https://console.developers.google.com/apis/api/generativelanguage.googleapis.com/overview?project=12345678",
+          },
+        ],
       },
       {
         "@type": "type.googleapis.com/google.rpc.ErrorInfo",
@@ -94,13 +108,20 @@ const quotaHelp = {
 };
 const quotaFailure = (quotaId: string) => ({
   "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-  violations: [{ quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests", quotaId, quotaDimensions: { model: "gemini-2.5-flash", location: "global" } }],
+  violations: [
+    {
+      quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+      quotaId,
+      quotaDimensions: { model: "gemini-2.5-flash", location: "global" },
+    },
+  ],
 });
 const retryInfo = (retryDelay: string) => ({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay });
 const quotaBody = (details: unknown[]) => ({
   error: {
     code: 429,
-    message: "Quota exceeded for quota metric 'Generate Content API requests per minute' and limit 'GenerateContent request limit per minute for a region'.",
+    message:
+      "Quota exceeded for quota metric 'Generate Content API requests per minute' and limit 'GenerateContent request limit per minute for a region'.",
     status: "RESOURCE_EXHAUSTED",
     details,
   },
@@ -141,7 +162,9 @@ describe("classifyGeminiError", () => {
   });
 
   it("401 is a config error", () => {
-    const result = classifyGeminiError(fetchError(401, "Unauthorized", { error: { message: "Request had invalid authentication credentials." } }));
+    const result = classifyGeminiError(
+      fetchError(401, "Unauthorized", { error: { message: "Request had invalid authentication credentials." } }),
+    );
     expect(result.errorClass).toBe("config");
   });
 
@@ -160,7 +183,11 @@ describe("classifyGeminiError", () => {
   });
 
   it("429 with a per-day QuotaFailure is quotaExhausted", () => {
-    const error = fetchError(429, "Too Many Requests", quotaBody([rateLimitErrorInfo, quotaFailure("GenerateRequestsPerDayPerProjectPerModel-FreeTier"), retryInfo("20s")]));
+    const error = fetchError(
+      429,
+      "Too Many Requests",
+      quotaBody([rateLimitErrorInfo, quotaFailure("GenerateRequestsPerDayPerProjectPerModel-FreeTier"), retryInfo("20s")]),
+    );
     const result = classifyGeminiError(error);
     expect(result.errorClass).toBe("quotaExhausted");
     expect(result.details.httpStatus).toBe(429);
@@ -168,7 +195,11 @@ describe("classifyGeminiError", () => {
   });
 
   it("429 per minute with RetryInfo 7s is rateLimited after 7000 ms", () => {
-    const error = fetchError(429, "Too Many Requests", quotaBody([rateLimitErrorInfo, quotaFailure("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"), quotaHelp, retryInfo("7s")]));
+    const error = fetchError(
+      429,
+      "Too Many Requests",
+      quotaBody([rateLimitErrorInfo, quotaFailure("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"), quotaHelp, retryInfo("7s")]),
+    );
     const result = classifyGeminiError(error);
     expect(result.errorClass).toBe("rateLimited");
     expect(result.details.retryAfterMs).toBe(7000);
@@ -215,7 +246,9 @@ describe("classifyGeminiError", () => {
   });
 
   it("a plain network Error is retryable", () => {
-    const error = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }) });
+    const error = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+    });
     const result = classifyGeminiError(error);
     expect(result.errorClass).toBe("retryable");
     expect(result.details.httpStatus ?? null).toBeNull();
@@ -228,7 +261,9 @@ describe("classifyGeminiError", () => {
   });
 
   it("an aborted request is cancelled", () => {
-    const result = classifyGeminiError(new GoogleGenerativeAIAbortError(`Request aborted when fetching ${URL}: This operation was aborted`));
+    const result = classifyGeminiError(
+      new GoogleGenerativeAIAbortError(`Request aborted when fetching ${URL}: This operation was aborted`),
+    );
     expect(result.errorClass).toBe("cancelled");
   });
 

@@ -29,7 +29,8 @@ export function classifyGeminiError(error: unknown): EngineError {
     if (status === 429) {
       const quota = detail(error.errorDetails, "google.rpc.QuotaFailure");
       const perDay = quota?.violations?.some((v) => /PerDay/i.test(v.quotaId ?? ""));
-      if (perDay) return new EngineError("the Gemini key's daily quota is used up; it resets at midnight Pacific time", "quotaExhausted", base);
+      if (perDay)
+        return new EngineError("the Gemini key's daily quota is used up; it resets at midnight Pacific time", "quotaExhausted", base);
       const retryAfterMs = parseRetryDelay(detail(error.errorDetails, "google.rpc.RetryInfo")?.retryDelay);
       return new EngineError("rate limited by Gemini (requests per minute)", "rateLimited", { ...base, retryAfterMs });
     }

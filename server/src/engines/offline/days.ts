@@ -91,7 +91,11 @@ export function findDays(text: string): { days: Weekday[]; spans: Span[] } {
       spans.push([previous.end, token.end]);
     } else {
       days.push(token.day);
-      spans.push(previous && between !== null && /^(&|and|,|\/|\+|,\s*and|,\s*&)?$/.test(between) ? [previous.end, token.end] : [token.start, token.end]);
+      spans.push(
+        previous && between !== null && /^(&|and|,|\/|\+|,\s*and|,\s*&)?$/.test(between)
+          ? [previous.end, token.end]
+          : [token.start, token.end],
+      );
     }
   }
   return { days: [...new Set(days)], spans };

@@ -17,7 +17,13 @@ describe("offline engine", () => {
     expect(engine.model).toBe("tesseract-eng");
     expect(ocr).toHaveBeenCalledWith({ bytes: image.bytes }, signal);
     expect(result.extraction.shows).toEqual([
-      expect.objectContaining({ venueName: "Murphy's Pub", dayOfWeek: "tuesday", startTime: "19:30", endTime: "23:30", djName: "KJ Sarah" }),
+      expect.objectContaining({
+        venueName: "Murphy's Pub",
+        dayOfWeek: "tuesday",
+        startTime: "19:30",
+        endTime: "23:30",
+        djName: "KJ Sarah",
+      }),
     ]);
     expect(result.extraction.shows[0]!.confidence).toBeLessThanOrEqual(0.9);
     expect(result.usage).toEqual({ promptTokens: null, outputTokens: null, model: "tesseract-eng", httpStatus: null });

@@ -84,7 +84,19 @@ function findVenue(masked: string, structured: boolean): Line["venue"] {
 export function analyseLine(raw: string): Line | null {
   const text = normalizeLine(raw);
   if (!/[A-Za-z0-9]{2}/.test(text)) return null;
-  const line: Line = { text, days: [], time: null, date: null, host: null, handles: [], vendor: null, phone: null, url: null, address: null, venue: null };
+  const line: Line = {
+    text,
+    days: [],
+    time: null,
+    date: null,
+    host: null,
+    handles: [],
+    vendor: null,
+    phone: null,
+    url: null,
+    address: null,
+    venue: null,
+  };
 
   const url = findUrl(text);
   const phone = findPhone(text);

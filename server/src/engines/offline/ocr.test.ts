@@ -21,7 +21,9 @@ async function prepared(bytes: Uint8Array): Promise<Uint8Array> {
 /** Truth shows whose weekday, venue and start time the extraction has. */
 function correctShows(flyer: Flyer, extraction: Extraction): number {
   return flyer.truth.shows.filter((truth) =>
-    extraction.shows.some((s) => s.dayOfWeek === truth.dayOfWeek && key(s.venueName) === key(truth.venue) && s.startTime === truth.startTime),
+    extraction.shows.some(
+      (s) => s.dayOfWeek === truth.dayOfWeek && key(s.venueName) === key(truth.venue) && s.startTime === truth.startTime,
+    ),
   ).length;
 }
 
@@ -58,11 +60,16 @@ describe("offline OCR on generated flyers", () => {
     const venue = extraction.venues.find((v) => key(v.name) === key(first.venue));
     expect(venue).toMatchObject({ address: first.address, city: first.city, state: first.state, zip: first.zip, phone: first.phone });
     expect(extraction.vendors.map((v) => v.name)).toEqual([flyer.truth.vendor]);
-    expect(extraction.shows.find((s) => key(s.venueName) === key(first.venue))).toMatchObject({ endTime: first.endTime, djName: first.djName });
+    expect(extraction.shows.find((s) => key(s.venueName) === key(first.venue))).toMatchObject({
+      endTime: first.endTime,
+      djName: first.djName,
+    });
   });
 
   it("finds no text in a blank image", async () => {
-    const blank = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#ffffff" } }).jpeg().toBuffer();
+    const blank = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#ffffff" } })
+      .jpeg()
+      .toBuffer();
     expect(await recognizeText({ bytes: blank })).toEqual({ text: "", confidence: 0 });
   });
 });

@@ -45,11 +45,7 @@ function getWorker(): Promise<Tesseract.Worker> {
 
 /** Dark text on a light background, contrast stretched, small images enlarged. */
 async function preprocess(bytes: Uint8Array): Promise<Buffer> {
-  const { data, info } = await sharp(bytes)
-    .flatten({ background: "#ffffff" })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(bytes).flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
   let sum = 0;
   for (const value of data) sum += value;
   const dark = sum / data.length < 128;

@@ -29,9 +29,31 @@ Come sing with us! No cover. 21+`,
     );
     expect(() => extractionSchema.parse(result)).not.toThrow();
     expect(result.shows).toEqual([
-      expect.objectContaining({ venueName: "Shooters Sports Bar", dayOfWeek: "monday", startTime: "19:00", endTime: "00:00", djName: "DJ Rockin Rob", vendor: "Mic Drop Productions", date: null }),
-      expect.objectContaining({ venueName: "The Rusty Nail", dayOfWeek: "tuesday", startTime: "20:00", endTime: "02:00", djName: "KJ Big Mike", vendor: "Mic Drop Productions" }),
-      expect.objectContaining({ venueName: "Harbor Lights Inn", dayOfWeek: "saturday", startTime: "21:30", endTime: "23:00", djName: "KJ Jax", vendor: "Mic Drop Productions" }),
+      expect.objectContaining({
+        venueName: "Shooters Sports Bar",
+        dayOfWeek: "monday",
+        startTime: "19:00",
+        endTime: "00:00",
+        djName: "DJ Rockin Rob",
+        vendor: "Mic Drop Productions",
+        date: null,
+      }),
+      expect.objectContaining({
+        venueName: "The Rusty Nail",
+        dayOfWeek: "tuesday",
+        startTime: "20:00",
+        endTime: "02:00",
+        djName: "KJ Big Mike",
+        vendor: "Mic Drop Productions",
+      }),
+      expect.objectContaining({
+        venueName: "Harbor Lights Inn",
+        dayOfWeek: "saturday",
+        startTime: "21:30",
+        endTime: "23:00",
+        djName: "KJ Jax",
+        vendor: "Mic Drop Productions",
+      }),
     ]);
     expect(result.venues[0]).toEqual({
       name: "Shooters Sports Bar",
@@ -67,7 +89,16 @@ Karaoke by Encore K] Services`);
       ["monday", "The Velvet Note", "20:30", "23:30", "KJ Sarah", "Encore KJ Services"],
       ["wednesday", "The Velvet Note", "20:30", "23:30", "KJ Sarah", "Encore KJ Services"],
     ]);
-    expect(result.venues).toEqual([expect.objectContaining({ name: "The Velvet Note", address: "77 Lake Shore Blvd", city: "Cleveland", state: "OH", zip: "44114", phone: "(216) 555-0171" })]);
+    expect(result.venues).toEqual([
+      expect.objectContaining({
+        name: "The Velvet Note",
+        address: "77 Lake Shore Blvd",
+        city: "Cleveland",
+        state: "OH",
+        zip: "44114",
+        phone: "(216) 555-0171",
+      }),
+    ]);
     expect(result.djs).toEqual([expect.objectContaining({ name: "KJ Sarah", aliases: [], socialHandles: [] })]);
   });
 
@@ -107,7 +138,16 @@ Call (614) 555-0199`);
       ["tuesday", "Murphy's Pub", "20:00", "00:00", "DJ Max"],
       ["friday", "Murphy's Pub", "21:00", "01:00", "KJ Sarah"],
     ]);
-    expect(result.venues).toEqual([expect.objectContaining({ name: "Murphy's Pub", address: "2201 N High St", city: "Columbus", state: "OH", zip: "43201", phone: "(614) 555-0199" })]);
+    expect(result.venues).toEqual([
+      expect.objectContaining({
+        name: "Murphy's Pub",
+        address: "2201 N High St",
+        city: "Columbus",
+        state: "OH",
+        zip: "43201",
+        phone: "(614) 555-0199",
+      }),
+    ]);
   });
 
   it("reads a line that puts the host before the time and venue", () => {
@@ -189,14 +229,24 @@ describe("parseScheduleText: OCR noise", () => {
 ee ,`);
     expect(result.vendors.map((v) => v.name)).toEqual(["Mic Drop Productions"]);
     expect(result.shows).toEqual([
-      expect.objectContaining({ venueName: "Wild Irish Pub", dayOfWeek: "thursday", startTime: "21:30", endTime: "01:30", djName: "DJ Tony Vox" }),
+      expect.objectContaining({
+        venueName: "Wild Irish Pub",
+        dayOfWeek: "thursday",
+        startTime: "21:30",
+        endTime: "01:30",
+        djName: "DJ Tony Vox",
+      }),
     ]);
     expect(result.venues[0]).toMatchObject({ address: "1450 W 5th Ave", city: "Columbus", state: "OH", zip: "43212" });
   });
 
   it("reads mixed case and a bare hosted-by name", () => {
-    expect(brief(`EVERY Friday 9PM-1AM\nKaraoke at the tipsy cow\nhosted by Sarah`)).toEqual([["friday", "The Tipsy Cow", "21:00", "01:00", "Sarah"]]);
-    expect(brief(`Sat 8pm-12am O'REILLY'S TAVERN w/ kj big mike`)).toEqual([["saturday", "O'Reilly's Tavern", "20:00", "00:00", "KJ Big Mike"]]);
+    expect(brief(`EVERY Friday 9PM-1AM\nKaraoke at the tipsy cow\nhosted by Sarah`)).toEqual([
+      ["friday", "The Tipsy Cow", "21:00", "01:00", "Sarah"],
+    ]);
+    expect(brief(`Sat 8pm-12am O'REILLY'S TAVERN w/ kj big mike`)).toEqual([
+      ["saturday", "O'Reilly's Tavern", "20:00", "00:00", "KJ Big Mike"],
+    ]);
   });
 
   it("drops the specks OCR reads around a name, keeping accented letters", () => {
@@ -243,7 +293,15 @@ describe("parseScheduleText: never invents", () => {
 
   it("leaves unprinted fields null", () => {
     const [show] = parseScheduleText(`Wednesday at Lucky Clover Pub`).shows;
-    expect(show).toMatchObject({ venueName: "Lucky Clover Pub", dayOfWeek: "wednesday", startTime: null, endTime: null, djName: null, vendor: null, date: null });
+    expect(show).toMatchObject({
+      venueName: "Lucky Clover Pub",
+      dayOfWeek: "wednesday",
+      startTime: null,
+      endTime: null,
+      djName: null,
+      vendor: null,
+      date: null,
+    });
   });
 });
 

@@ -37,7 +37,8 @@ function promotePlainVenues(lines: Line[]): void {
     if (line.venue?.evidence !== "plain") return;
     const next = lines[i + 1];
     const previous = lines[i - 1];
-    const underHeading = previous !== undefined && (previous.days.length > 0 || previous.time !== null) && !previous.venue && !previous.host;
+    const underHeading =
+      previous !== undefined && (previous.days.length > 0 || previous.time !== null) && !previous.venue && !previous.host;
     if (next?.address?.street || next?.address?.city || underHeading) line.venue = { ...line.venue, evidence: "structural" };
     else line.venue = null;
   });
@@ -112,7 +113,13 @@ function hostFor(lines: Line[], slot: Slot, venueLine: number, end: number, only
 
 function showConfidence(ocr: number, slot: Slot, evidence: VenueEvidence, hasHost: boolean): number {
   const evidenceBonus = evidence === "explicit" || evidence === "structural" ? 0.1 : 0.05;
-  const score = 0.5 + (slot.time?.start ? 0.25 : 0) + (slot.time?.end ? 0.1 : 0) + (hasHost ? 0.05 : 0) + evidenceBonus - (slot.time?.inferred ? 0.1 : 0);
+  const score =
+    0.5 +
+    (slot.time?.start ? 0.25 : 0) +
+    (slot.time?.end ? 0.1 : 0) +
+    (hasHost ? 0.05 : 0) +
+    evidenceBonus -
+    (slot.time?.inferred ? 0.1 : 0);
   return round(ocr * score);
 }
 
@@ -177,7 +184,8 @@ function buildVenues(lines: Line[], used: Set<number>, ocr: number): Venue[] {
     else for (const field of ["address", "city", "state", "zip", "phone"] as const) existing[field] ??= detail[field];
   }
   return [...venues.values()].map((venue) => {
-    const score = 0.6 + (venue.address ? 0.15 : 0) + (venue.city && venue.state ? 0.1 : 0) + (venue.zip ? 0.05 : 0) + (venue.phone ? 0.1 : 0);
+    const score =
+      0.6 + (venue.address ? 0.15 : 0) + (venue.city && venue.state ? 0.1 : 0) + (venue.zip ? 0.05 : 0) + (venue.phone ? 0.1 : 0);
     return { ...venue, confidence: round(ocr * score) };
   });
 }
@@ -201,11 +209,19 @@ export function parseScheduleText(text: string, options: ParseOptions = {}): Ext
   const urls = lines.flatMap((line) => (line.url ? [line.url] : []));
 
   const vendorNames = [...new Map(vendorLines.map((i) => [key(lines[i]!.vendor!), lines[i]!.vendor!])).values()];
-  const vendors: Vendor[] = vendorNames.map((name) => ({ name, website: websiteOf(name, urls), description: null, confidence: round(ocr * 0.85) }));
+  const vendors: Vendor[] = vendorNames.map((name) => ({
+    name,
+    website: websiteOf(name, urls),
+    description: null,
+    confidence: round(ocr * 0.85),
+  }));
   const vendorSites = new Set(vendors.map((vendor) => vendor.website));
   const venues = buildVenues(lines, venueLines, ocr).map((venue) => ({
     ...venue,
-    website: websiteOf(venue.name, urls.filter((url) => !vendorSites.has(url))),
+    website: websiteOf(
+      venue.name,
+      urls.filter((url) => !vendorSites.has(url)),
+    ),
   }));
   const djs: Dj[] = hosts.map((host) => ({
     name: host.name,

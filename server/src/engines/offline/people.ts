@@ -9,7 +9,8 @@ export interface Host {
 }
 
 const COMPANY_SUFFIX = String.raw`productions?|entertainment|karaoke|(?:kj|dj) services|services|events|promotions|sounds?|music|ent\.?|llc|inc\.?|enterprises|company|co\.`;
-const COMPANY_WORD = /^(productions?|entertainment|karaoke|services|events|promotions|sounds?|music|ent\.?|llc|inc\.?|enterprises|company)$/i;
+const COMPANY_WORD =
+  /^(productions?|entertainment|karaoke|services|events|promotions|sounds?|music|ent\.?|llc|inc\.?|enterprises|company)$/i;
 const NAME_STOP =
   /^(at|every|from|on|in|and|with|w\/|til|till|until|to|tonight|nightly|starting|starts|hosting|hosts|presents|is|are|will|the|for|each|plus|night|nights|karaoke|am|pm|-|&)$/i;
 const DAY_WORD = /^(mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(day)?s?\.?$/i;
@@ -53,9 +54,11 @@ export function findHost(text: string): Host | null {
   return null;
 }
 
-const VENDOR_STOP = /^(weekly|schedule|tonight|every|this|come|join|our|shows?|nightly|night|nights|live|best|free|open|mic|with|w\/|the|and|&|a|at|week's|karaoke|all|new)$/i;
+const VENDOR_STOP =
+  /^(weekly|schedule|tonight|every|this|come|join|our|shows?|nightly|night|nights|live|best|free|open|mic|with|w\/|the|and|&|a|at|week's|karaoke|all|new)$/i;
 const VENDOR_LINE = new RegExp(String.raw`^(.{2,60}?)\s+(${COMPANY_SUFFIX})$`, "i");
-const VENDOR_BY = /\b(?:karaoke|presented|powered|brought\s+to\s+you|sponsored|provided|entertainment|music|sound|show\s+run)\s+by:?\s+(.{3,60})$/i;
+const VENDOR_BY =
+  /\b(?:karaoke|presented|powered|brought\s+to\s+you|sponsored|provided|entertainment|music|sound|show\s+run)\s+by:?\s+(.{3,60})$/i;
 
 /**
  * The karaoke company a line names: "Karaoke by Encore KJ Services", or a line that is just a

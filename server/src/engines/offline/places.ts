@@ -8,7 +8,9 @@ export interface Address {
 }
 
 const STATES = new Set(
-  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split(" "),
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split(
+    " ",
+  ),
 );
 
 const STREET_SUFFIX = String.raw`st|street|ave|avenue|av|rd|road|blvd|boulevard|dr|drive|ln|lane|way|pkwy|parkway|hwy|highway|ct|court|pl|place|cir|circle|ter|terrace|trl|trail|pike|sq|square|broadway|loop|row|plaza|expy|fwy|route|rte|tpke|turnpike|center|ctr|crossing|xing|run|path`;
@@ -30,7 +32,8 @@ export function findPhone(text: string): { phone: string; span: Span } | null {
 }
 
 export function findUrl(text: string): { url: string; span: Span } | null {
-  const m = /\b(?:https?:\/\/)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|us|bar|club|co|fm)(?:\/[^\s,]*)?/i.exec(text);
+  const m =
+    /\b(?:https?:\/\/)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|us|bar|club|co|fm)(?:\/[^\s,]*)?/i.exec(text);
   if (!m || /@/.test(text.slice(Math.max(0, m.index - 1), m.index))) return null;
   return { url: m[0].replace(/[.,;]$/, ""), span: [m.index, m.index + m[0].length] };
 }

@@ -38,7 +38,13 @@ function clock(hour?: string, minute?: string, meridiem?: string): Clock | null 
   const m = minute === undefined ? 0 : Number(minute);
   const mer = (meridiem?.toLowerCase() ?? null) as Meridiem;
   if (m > 59 || h > 23 || (mer && (h < 1 || h > 12))) return null;
-  return { hour: h, minute: m, meridiem: mer, twentyFour: !mer && (h >= 13 || h === 0 || hour.startsWith("0")), hasMinutes: minute !== undefined };
+  return {
+    hour: h,
+    minute: m,
+    meridiem: mer,
+    twentyFour: !mer && (h >= 13 || h === 0 || hour.startsWith("0")),
+    hasMinutes: minute !== undefined,
+  };
 }
 
 function wordClock(word: string): Clock {

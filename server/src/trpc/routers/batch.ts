@@ -28,7 +28,9 @@ export const batchRouter = router({
       }
     }),
 
-  byId: protectedProcedure.input(byId).query(async ({ ctx, input }) => batchDetail(ctx.services.db, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId))),
+  byId: protectedProcedure
+    .input(byId)
+    .query(async ({ ctx, input }) => batchDetail(ctx.services.db, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId))),
 
   list: protectedProcedure
     .input(
@@ -43,7 +45,11 @@ export const batchRouter = router({
       }),
     )
     .query(({ ctx, input }) =>
-      batchPage(ctx.services.db, { ...input, cursor: input.cursor ?? undefined, owner: ctx.user.role === "admin" ? input.owner : ctx.user.sub }),
+      batchPage(ctx.services.db, {
+        ...input,
+        cursor: input.cursor ?? undefined,
+        owner: ctx.user.role === "admin" ? input.owner : ctx.user.sub,
+      }),
     ),
 
   images: protectedProcedure.input(byId).query(async ({ ctx, input }) => {
@@ -51,7 +57,9 @@ export const batchRouter = router({
     return batchImages(ctx.services.db, input.batchId);
   }),
 
-  results: protectedProcedure.input(byId).query(async ({ ctx, input }) => batchResults(ctx.services.db, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId))),
+  results: protectedProcedure
+    .input(byId)
+    .query(async ({ ctx, input }) => batchResults(ctx.services.db, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId))),
 
   cancel: protectedProcedure.input(byId).mutation(async ({ ctx, input }) => {
     await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
