@@ -12,14 +12,49 @@ const createDrizzle = (client: postgres.Sql) => drizzle(client, { schema, casing
 
 export interface DbConnection {
   db: Database;
-  /** The raw driver, for LISTEN (which needs a dedicated connection). */
-  client: postgres.Sql;
+  /**
+   * LISTENs on a channel; returns the function that stops listening. The driver keeps one
+   * dedicated connection for all of a process's channels and re-LISTENs after a reconnect.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export function connect(url: string, options: { max?: number } = {}): DbConnection {
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { application_name: "showscan" } });
-  return { db: createDrizzle(client), client, close: () => client.end({ timeout: 5 }) };
+  return {
+    db: createDrizzle(client),
+    listen: async (channel, onMessage) => (await client.listen(channel, onMessage)).unlisten,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Creates an empty database on a server, connecting as a user allowed to (tests, benchmarks). */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await withAdmin(adminUrl, (admin) => admin`create database ${admin(name)}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+/** Drops a database created by createDatabase, ending its other sessions. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdmin(adminUrl, (admin) => admin`drop database if exists ${admin(name)} with (force)`);
+}
+
+/** Sets a database's default synchronous_commit, for the benchmark's durability comparison. */
+export async function setSynchronousCommit(url: string, on: boolean): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await withAdmin(url, (admin) => admin`alter database ${admin(name)} set synchronous_commit = ${admin.unsafe(on ? "on" : "off")}`);
+}
+
+async function withAdmin(url: string, run: (admin: postgres.Sql) => Promise<unknown>): Promise<void> {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await run(admin);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
 }
 
 const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));

@@ -2,23 +2,23 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer } from "ws";
-import { createRateLimiter, listen, WORK_CHANNEL, type Database, type DbConnection } from "@showscan/db";
+import { createRateLimiter, listenForWork, type DbConnection } from "@showscan/db";
 import type { Tokens } from "./auth/tokens";
-import { createPipelineMetrics, type PipelineMetrics } from "./pipeline/metrics";
+import { createPipelineMetrics } from "./pipeline/metrics";
 import { ProgressBus } from "./pipeline/progress-bus";
 import { createContextFactory } from "./trpc/context";
 import { appRouter } from "./trpc/routers/index";
 import type { Engine } from "./engines/types";
 import type { Logger } from "./logger";
 import type { WorkerPool } from "./pool/pool";
-import { submitBatch, type SubmitInput, type SubmitResult } from "./batches/submit";
+import { submitBatch, type SubmitInput } from "./batches/submit";
 import { UPLOAD_LIMITS, type Role } from "./batches/limits";
 import { Dispatcher } from "./pipeline/dispatcher";
 import { createQuotaGate, type QuotaGate } from "./pipeline/quota";
 import { defaultRetryPolicy, type RetryPolicy } from "./pipeline/retry-policy";
 import { createHttpApp } from "./http/express-app";
+import type { Services } from "./services";
 
 export interface AppDeps {
   conn: DbConnection;
@@ -109,8 +109,8 @@ export function createApp(deps: AppDeps) {
     /** Starts the dispatcher, and the HTTP server when a port is given. */
     async start(listenOn?: { port: number; host: string }): Promise<{ url: string | null }> {
       // Uploads to other processes on the same database wake this dispatcher too.
-      unlisten = await listen(conn.client, WORK_CHANNEL, () => dispatcher.kick());
-      await bus.start(conn.client);
+      unlisten = await listenForWork(conn, () => dispatcher.kick());
+      await bus.start(conn);
       await deps.pool.warmUp();
       dispatcher.start();
       if (!listenOn) return { url: null };
@@ -135,16 +135,4 @@ export function createApp(deps: AppDeps) {
       }
     },
   };
-}
-
-/** What request handlers and procedures reach the service through. */
-export interface Services {
-  db: Database;
-  engine: Engine;
-  logger: Logger;
-  dispatcher: Dispatcher;
-  bus: ProgressBus;
-  metrics: PipelineMetrics;
-  analyzeLimiter: RateLimiterAbstract;
-  submit(input: SubmitInput, role: Role): Promise<SubmitResult>;
 }

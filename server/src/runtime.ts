@@ -30,8 +30,9 @@ export async function createRuntime(env: Env, logger: Logger) {
   const conn = connect(database.url, { max: Math.max(10, env.MAX_CONCURRENCY + 5) });
   const pool = createWorkerPool({ logger });
   const engine =
-    env.ENGINE === "gemini"
-      ? createGeminiEngine({ apiKey: env.GEMINI_API_KEY!, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL })
+    // The environment schema already refuses ENGINE=gemini without a key.
+    env.ENGINE === "gemini" && env.GEMINI_API_KEY
+      ? createGeminiEngine({ apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL })
       : createOfflineEngine({ ocr: (input, signal) => pool.ocr(input, signal) });
   const limiter =
     env.GEMINI_RPM && env.ENGINE === "gemini"

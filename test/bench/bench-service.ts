@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   connect,
+  setSynchronousCommit,
   getBatch,
   migrateDatabase,
   startEmbeddedPostgres,
@@ -59,9 +60,7 @@ export async function startBenchService(opts: BenchServiceOptions) {
     pg = await startEmbeddedPostgres(dir);
     await migrateDatabase(pg.url);
     if (opts.synchronousCommit) {
-      const admin = connect(pg.url, { max: 1 });
-      await admin.client.unsafe(`alter database showscan set synchronous_commit = ${opts.synchronousCommit === "off" ? "off" : "on"}`);
-      await admin.close();
+      await setSynchronousCommit(pg.url, opts.synchronousCommit !== "off");
     }
     // The same pool size runtime.ts gives the service.
     conn = connect(pg.url, { max: Math.max(10, opts.maxConcurrency + 5) });

@@ -407,7 +407,12 @@ export function startLoadMeter(): { stop(): LoadFigures } {
       const ours = new Set<number>([process.pid]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const [pid, p] of nowProcs) if (!ours.has(pid) && ours.has(p.ppid)) ours.add(pid), (grew = true);
+        for (const [pid, p] of nowProcs) {
+          if (!ours.has(pid) && ours.has(p.ppid)) {
+            ours.add(pid);
+            grew = true;
+          }
+        }
       }
       let postgres = 0;
       const others = new Map<string, number>();

@@ -80,7 +80,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       expect(images.filter((i) => i.status === "succeeded")).toHaveLength(30);
       expect(images.every((i) => i.attempts.length === 1)).toBe(true);
     } finally {
-      api.close();
+      await api.close();
     }
   });
 
@@ -90,7 +90,7 @@ describe("the typed API over HTTP and WebSocket", () => {
     const files = await distinctImages(24, "resume");
     const { batchId } = await first.client.batch.analyze.mutate(uploadForm(files, { workers: 2 }));
     const before = await collect(first.client, { batchId }, (seen) => seen.some((s) => s.processedImages >= 6));
-    first.close();
+    await first.close();
     expect(before.completed).toBe(false);
 
     // Work goes on while nobody listens.
@@ -105,7 +105,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       expect(after.seen[0]!.processedImages).toBeGreaterThanOrEqual(before.seen.at(-1)!.processedImages);
       expect(after.seen.at(-1)).toMatchObject({ status: "completed", processedImages: 24 });
     } finally {
-      second.close();
+      await second.close();
     }
   });
 
@@ -117,7 +117,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       const again = await collect(api.client, { batchId, lastEventId: done.progressSeq });
       expect(again).toEqual({ seen: [], completed: true });
     } finally {
-      api.close();
+      await api.close();
     }
   });
 
@@ -143,7 +143,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       await expect(api.client.batch.retryFailed.mutate({ batchId })).rejects.toThrow(/cancelled batch cannot be resumed/);
     } finally {
       fake.setLatency(20);
-      api.close();
+      await api.close();
     }
   });
 
@@ -162,7 +162,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       const images = await api.client.batch.images.query({ batchId });
       expect(images.every((i) => i.attempts.map((a) => a.outcome).join() === "failed,succeeded")).toBe(true);
     } finally {
-      api.close();
+      await api.close();
     }
   });
 
@@ -177,7 +177,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       const page = await api.client.batch.list.query({ limit: 100 });
       expect(page.items.filter((i) => i.id === a.batchId)).toHaveLength(1);
     } finally {
-      api.close();
+      await api.close();
     }
   });
 
@@ -192,7 +192,7 @@ describe("the typed API over HTTP and WebSocket", () => {
       expect(cancelled.items.length).toBeGreaterThan(0);
       expect(cancelled.items.every((i) => i.status === "cancelled")).toBe(true);
     } finally {
-      api.close();
+      await api.close();
     }
   });
 

@@ -32,7 +32,7 @@ interface Row {
   transport: "http" | "ws";
   call(client: Client, f: Fixture): Promise<unknown>;
   /** What success must look like for this identity. */
-  verify(result: any, f: Fixture, who: Who): void;
+  verify(result: unknown, f: Fixture, who: Who): void;
   outcomes: Record<Who, Outcome>;
 }
 
@@ -235,7 +235,7 @@ describe("authorization matrix over the real tRPC client", () => {
 
   afterAll(async () => {
     releaseSlow();
-    for (const c of clients) c.close();
+    for (const c of clients) await c.close();
     await service?.close();
     await fake?.close();
   });
@@ -255,7 +255,7 @@ describe("authorization matrix over the real tRPC client", () => {
         (result) => row.verify(result, fixture, who),
       );
     } finally {
-      api.close();
+      await api.close();
     }
   });
 
@@ -272,7 +272,7 @@ describe("authorization matrix over the real tRPC client", () => {
           data: { code: "UNAUTHORIZED" },
         });
       } finally {
-        api.close();
+        await api.close();
       }
     }
   });
@@ -293,8 +293,8 @@ describe("authorization matrix over the real tRPC client", () => {
         () => {},
       );
     } finally {
-      api.close();
-      live.close();
+      await api.close();
+      await live.close();
     }
   });
 
@@ -323,8 +323,8 @@ describe("authorization matrix over the real tRPC client", () => {
         () => {},
       );
     } finally {
-      carol.close();
-      admin.close();
+      await carol.close();
+      await admin.close();
     }
   });
 });

@@ -65,7 +65,7 @@ describe("two server processes on one database", () => {
       expect(perProcess).toHaveLength(2);
       expect(Math.min(...perProcess)).toBeGreaterThan(5);
     } finally {
-      api.close();
+      await api.close();
     }
   });
 

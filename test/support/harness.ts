@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { getBatch, listen, PROGRESS_CHANNEL, type BatchRow } from "../../db/src/index";
+import { getBatch, listenForProgress, type BatchRow } from "../../db/src/index";
 import { createApp, type AppDeps } from "../../server/src/app";
 import { createTokens } from "../../server/src/auth/tokens";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
@@ -60,7 +60,7 @@ export async function startService(opts: ServiceOptions = {}) {
 
 /** Resolves with the batch once it reaches a final state (heard through NOTIFY, checked in the rows). */
 export async function waitForBatch(service: { database: TestDatabase }, batchId: string, timeoutMs = 60_000): Promise<BatchRow> {
-  const { db, client } = service.database;
+  const { database } = service;
   return new Promise<BatchRow>((resolve, reject) => {
     let unlisten: (() => Promise<void>) | undefined;
     const finish = (fn: () => void) => {
@@ -70,12 +70,12 @@ export async function waitForBatch(service: { database: TestDatabase }, batchId:
       fn();
     };
     const check = async () => {
-      const batch = await getBatch(db, batchId);
+      const batch = await getBatch(database.db, batchId);
       if (batch && ["completed", "failed", "cancelled"].includes(batch.status)) finish(() => resolve(batch));
     };
     const timer = setTimeout(() => finish(() => reject(new Error(`batch ${batchId} did not finish in ${timeoutMs} ms`))), timeoutMs);
     const poll = setInterval(() => void check(), 500);
-    void listen(client, PROGRESS_CHANNEL, () => void check()).then((u) => {
+    void listenForProgress(database, () => void check()).then((u) => {
       unlisten = u;
       void check();
     });

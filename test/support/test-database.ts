@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
 import { inject } from "vitest";
-import { connect, migrateDatabase, type DbConnection } from "../../db/src/index";
+import { connect, createDatabase, dropDatabase, migrateDatabase, type DbConnection } from "../../db/src/index";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,21 +19,15 @@ export interface TestDatabase extends DbConnection {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("pgAdminUrl");
   const name = `showscan_t_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.href);
-  const conn = connect(url.href);
+  const url = await createDatabase(adminUrl, name);
+  await migrateDatabase(url);
+  const conn = connect(url);
   return {
     ...conn,
-    url: url.href,
+    url,
     async drop() {
       await conn.close();
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await dropDatabase(adminUrl, name);
     },
   };
 }

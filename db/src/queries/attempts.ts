@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { onlyRow } from "./rows";
 import { attempts, batches, type AttemptOutcome, type BatchRow } from "../schema";
 
 export interface AttemptEnd {
@@ -40,7 +41,7 @@ export async function listAttempts(db: Executor, batchId: string) {
  * is final the batch ends: completed if any image succeeded, failed if none did.
  */
 export async function advanceBatch(db: Executor, batchId: string, delta: { succeeded: number; failed: number }): Promise<BatchRow> {
-  const [row] = await db
+  const rows = await db
     .update(batches)
     .set({
       succeededImages: sql`${batches.succeededImages} + ${delta.succeeded}`,
@@ -56,7 +57,7 @@ export async function advanceBatch(db: Executor, batchId: string, delta: { succe
     })
     .where(eq(batches.id, batchId))
     .returning();
-  return row!;
+  return onlyRow(rows, `advanceBatch ${batchId}`);
 }
 
 /** Ends a batch early with a reason that the whole batch shares (bad key, cancelled). */

@@ -47,8 +47,10 @@ export async function createBatch(
       .onConflictDoNothing({ target: [batches.owner, batches.idempotencyKey] })
       .returning();
     if (!batch) {
-      const existing = await findBatchByIdempotencyKey(tx, input.owner, input.idempotencyKey!);
-      return { batch: existing!, created: false };
+      // Only the (owner, idempotencyKey) conflict skips the insert, so the earlier batch exists.
+      const existing = input.idempotencyKey ? await findBatchByIdempotencyKey(tx, input.owner, input.idempotencyKey) : undefined;
+      if (!existing) throw new Error(`createBatch: insert skipped but no batch has key ${input.idempotencyKey}`);
+      return { batch: existing, created: false };
     }
     const ids = new Map<string, string>();
     const rows = input.images.map((image, position) => {

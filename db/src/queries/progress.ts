@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
-import type postgres from "postgres";
-import type { Executor } from "../client";
+import type { DbConnection, Executor } from "../client";
+import { onlyRow } from "./rows";
 import { batches, progressEvents } from "../schema";
 
 /** NOTIFY channels: progress of a batch, and "there is work to claim" for idle dispatchers. */
@@ -57,15 +57,19 @@ export async function notifyWork(db: Executor) {
   await db.execute(sql`select pg_notify(${WORK_CHANNEL}, '')`);
 }
 
-/** LISTENs on the driver's dedicated connection; returns a function that stops listening. */
-export async function listen(client: postgres.Sql, channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
-  const { unlisten } = await client.listen(channel, onMessage);
-  return unlisten;
+/** Hears every batch's progress notices, from any process on the database. */
+export function listenForProgress(conn: DbConnection, onNotice: (notice: ProgressNotice) => void) {
+  return conn.listen(PROGRESS_CHANNEL, (payload) => onNotice(JSON.parse(payload) as ProgressNotice));
+}
+
+/** Hears "there is work to claim" from uploads and requeues in any process. */
+export function listenForWork(conn: DbConnection, onWork: () => void) {
+  return conn.listen(WORK_CHANNEL, () => onWork());
 }
 
 export async function databaseNow(db: Executor): Promise<Date> {
-  const [row] = await db.execute<{ now: Date }>(sql`select now() as now`);
-  return new Date(row!.now);
+  const rows = await db.execute<{ now: Date }>(sql`select now() as now`);
+  return new Date(onlyRow(rows, "databaseNow").now);
 }
 
 const figureColumns = (batchId: string) => ({
@@ -79,6 +83,6 @@ export type ProgressFigures = { inFlight: number; timedImages: number; sumImageM
 
 /** The raw figures behind a BatchProgress snapshot, read in one statement so they agree. */
 export async function progressFigures(db: Executor, batchId: string): Promise<ProgressFigures> {
-  const [row] = await db.select(figureColumns(batchId)).from(sql`(select 1) as one`);
-  return { ...row!, now: new Date(row!.now) };
+  const row = onlyRow(await db.select(figureColumns(batchId)).from(sql`(select 1) as one`), `progressFigures ${batchId}`);
+  return { ...row, now: new Date(row.now) };
 }

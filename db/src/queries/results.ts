@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { onlyRow } from "./rows";
 import { attempts, batchMetrics, batchResults, images, shows, type ShowRow } from "../schema";
 
 export interface ImageExtraction {
@@ -39,7 +40,7 @@ export async function batchTimings(db: Executor, batchId: string) {
     .select({ durationMs: images.durationMs })
     .from(images)
     .where(and(eq(images.batchId, batchId), isNotNull(images.durationMs), sql`${images.duplicateOf} is null`));
-  const [totals] = await db
+  const totals = await db
     .select({
       attempts: sql<number>`count(*)::int`,
       retries: sql<number>`count(*) filter (where ${attempts.attemptNumber} > 1)::int`,
@@ -52,7 +53,11 @@ export async function batchTimings(db: Executor, batchId: string) {
     })
     .from(attempts)
     .where(eq(attempts.batchId, batchId));
-  return { imageMs: imageTimes.map((r) => r.durationMs!), ...totals! };
+  // The where clause keeps only timed images.
+  return {
+    imageMs: imageTimes.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])),
+    ...onlyRow(totals, `batchTimings ${batchId}`),
+  };
 }
 
 export type BatchMetricsInput = typeof batchMetrics.$inferInsert;

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { findBatchByIdempotencyKey } from "@showscan/db";
-import type { Services } from "../app";
+import type { Services } from "../services";
 import type { User } from "../auth/tokens";
 import { readAnalyzeForm } from "./form";
 import { overBatchRate } from "./rate-limit";

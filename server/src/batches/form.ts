@@ -28,8 +28,8 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     idempotencyKey: text("idempotencyKey"),
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new TRPCError({ code: "BAD_REQUEST", message: `${issue.path.join(".")}: ${issue.message}` });
+    const message = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new TRPCError({ code: "BAD_REQUEST", message });
   }
   const fields = parsed.data;
   if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined)) {

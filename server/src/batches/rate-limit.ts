@@ -1,5 +1,5 @@
 import { RateLimiterRes } from "rate-limiter-flexible";
-import type { Services } from "../app";
+import type { Services } from "../services";
 import type { User } from "../auth/tokens";
 
 /**

@@ -5,12 +5,13 @@ import {
   listBatches,
   listExtractions,
   listImages,
+  progressFigures,
   type BatchRow,
   type Database,
 } from "@showscan/db";
 import { mergeExtractions, type MergedResults } from "../extraction/merge";
 import { extractionSchema } from "../extraction/schema";
-import { readProgress } from "../pipeline/progress";
+import { toProgress } from "../pipeline/progress";
 
 /** Plain words for each error class, for people reading a batch's images. */
 const PLAIN: Record<string, string> = {
@@ -26,7 +27,7 @@ const PLAIN: Record<string, string> = {
 };
 
 export async function batchDetail(db: Database, batch: BatchRow) {
-  const [progress, metrics] = await Promise.all([readProgress(db, batch.id), getBatchMetrics(db, batch.id)]);
+  const [figures, metrics] = await Promise.all([progressFigures(db, batch.id), getBatchMetrics(db, batch.id)]);
   return {
     id: batch.id,
     owner: batch.owner,
@@ -40,7 +41,7 @@ export async function batchDetail(db: Database, batch: BatchRow) {
     createdAt: batch.createdAt,
     startedAt: batch.startedAt,
     finishedAt: batch.finishedAt,
-    progress: progress!,
+    progress: toProgress(batch, figures),
     metrics,
   };
 }

@@ -2,7 +2,7 @@ import { constants, openAsBlob } from "node:fs";
 import { access, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createApiClient, type ApiClient } from "../api-client";
-import { describeError, type BatchProgress, type Rejection } from "./client";
+import { describeError, type AnalyzeResult, type BatchProgress, type Rejection } from "./client";
 import { collectFiles, type InputFile } from "./collect-files";
 import { checkServer, remoteTarget } from "./connect";
 import type { Target } from "./embedded";
@@ -45,7 +45,7 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
     try {
       return await runBatch(api.client, files, opts, jsonFile, target);
     } finally {
-      api.close();
+      await api.close();
     }
   } finally {
     await target.close();
@@ -84,7 +84,7 @@ async function runBatch(
   jsonFile: string | null,
   target: Target,
 ): Promise<number> {
-  let submitted;
+  let submitted: AnalyzeResult;
   try {
     submitted = await client.batch.analyze.mutate(await uploadForm(files, opts));
   } catch (error) {
@@ -196,7 +196,7 @@ function cancelOnInterrupt(client: ApiClient, batchId: string, view: ProgressVie
     view.note("🛑 Cancelling (Ctrl-C again to quit now)");
     client.batch.cancel
       .mutate({ batchId }, { signal: AbortSignal.timeout(5_000) })
-      .catch((error: unknown) => onCancelFailed(describeError(error).message.split("\n")[0]!));
+      .catch((error: unknown) => onCancelFailed(describeError(error).message.replace(/\n[\s\S]*/, "")));
   };
   process.on("SIGINT", onSignal);
   return () => process.off("SIGINT", onSignal);

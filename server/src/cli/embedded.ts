@@ -25,10 +25,11 @@ export async function startEmbeddedService(token: string | undefined): Promise<T
   const runtime = await createRuntime(env, logger);
   try {
     const { url } = await runtime.app.start({ port: env.PORT, host: "127.0.0.1" });
+    if (!url) throw new Error("the in-process service did not start listening");
     const engine = runtime.app.engine;
     process.stderr.write(`   engine: ${engine.name}${engine.model ? ` (${engine.model})` : ""}\n`);
     return {
-      url: url!,
+      url,
       embedded: { dataDir: env.DATABASE_URL ? "DATABASE_URL" : path.resolve(env.DATA_DIR) },
       token: token ?? (await runtime.tokens.sign({ sub: "cli", role: "admin" }, "1d")),
       close: () => runtime.close(),

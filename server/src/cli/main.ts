@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option, type CommanderError } from "commander";
-import { loadEnv, EnvError } from "../env";
+import { loadEnv, EnvError, type Env } from "../env";
 import { createLogger } from "../logger";
 import type { AnalyzeOptions } from "./analyze";
 import { EXIT, UsageError } from "./errors";
@@ -68,7 +68,7 @@ async function exitWith(command: () => Promise<number>): Promise<never> {
 }
 
 async function run(command: (env: ReturnType<typeof loadEnv>, logger: ReturnType<typeof createLogger>) => Promise<void>) {
-  let env;
+  let env: Env;
   try {
     env = loadEnv();
   } catch (error) {

@@ -43,16 +43,17 @@ export function textTable(
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const total = () => indent.length + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   const shrinkable = Object.entries(opts.shrinkable ?? {}).map(([column, weight]) => ({ column: Number(column), weight }));
-  const score = ({ column, weight }: { column: number; weight: number }) => widths[column]! * weight;
+  const width = (column: number) => widths[column] ?? 0;
+  const score = ({ column, weight }: { column: number; weight: number }) => width(column) * weight;
   while (opts.maxWidth && total() > opts.maxWidth) {
-    const widest = shrinkable.filter((c) => widths[c.column]! > 12).sort((a, b) => score(b) - score(a))[0]?.column;
+    const widest = shrinkable.filter((c) => width(c.column) > 12).sort((a, b) => score(b) - score(a))[0]?.column;
     if (widest === undefined) break;
-    widths[widest]!--;
+    widths[widest] = width(widest) - 1;
   }
   const line = (cells: string[]) =>
     indent +
     cells
-      .map((c, i) => clip(c, widths[i]!).padEnd(widths[i]!))
+      .map((c, i) => clip(c, width(i)).padEnd(width(i)))
       .join("  ")
       .trimEnd();
   return [line(header), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)];

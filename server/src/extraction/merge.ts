@@ -107,9 +107,10 @@ function foldUntimed(shows: KeyedShow[]): KeyedShow[] {
   for (const s of shows) if (s.startTime) timed.set(slot(s), [...(timed.get(slot(s)) ?? []), s]);
   return shows.filter((s) => {
     const candidates = s.startTime ? [] : (timed.get(slot(s)) ?? []);
-    if (candidates.length !== 1) return true;
+    const [only] = candidates;
+    if (candidates.length !== 1 || !only) return true;
     const { key: _key, sources, conflicts: _conflicts, ...reading } = s;
-    for (const imageId of sources) absorb(candidates[0]!, reading as Show, imageId);
+    for (const imageId of sources) absorb(only, reading as Show, imageId);
     return false;
   });
 }

@@ -13,8 +13,8 @@ export function nameKey(value: string | null | undefined): string {
 
 /** "7:30" and "07:30" are the same start. */
 export function timeKey(value: string | null | undefined): string {
-  const match = value?.match(/^(\d{1,2}):(\d{2})$/);
-  return match ? `${match[1]!.padStart(2, "0")}:${match[2]}` : "";
+  const [, hours, minutes] = value?.match(/^(\d{1,2}):(\d{2})$/) ?? [];
+  return hours && minutes ? `${hours.padStart(2, "0")}:${minutes}` : "";
 }
 
 export const showKey = (show: { venueName: string; dayOfWeek: string; startTime: string | null }) =>

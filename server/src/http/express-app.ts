@@ -3,7 +3,7 @@ import path from "node:path";
 import { createExpressMiddleware, type CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import express from "express";
 import { databaseNow } from "@showscan/db";
-import type { Services } from "../app";
+import type { Services } from "../services";
 import type { Tokens } from "../auth/tokens";
 import type { Context } from "../trpc/context";
 import { appRouter } from "../trpc/routers/index";

@@ -2,11 +2,11 @@ import { constants as bufferConstants } from "node:buffer";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { FINAL_BATCH_STATUSES, getBatch } from "@showscan/db";
-import type { Services } from "../app";
+import type { Services } from "../services";
 import { bearerToken, type Tokens, type User } from "../auth/tokens";
 import { DEFAULT_WORKERS } from "../batches/form";
 import { UPLOAD_LIMITS, type Role } from "../batches/limits";
-import { SubmitError, type Rejection, type UploadFile } from "../batches/submit";
+import { SubmitError, type Rejection, type SubmitResult, type UploadFile } from "../batches/submit";
 import { batchImages, batchResults } from "../batches/views";
 import { streamProgress } from "../batches/progress-stream";
 import { overBatchRate } from "../batches/rate-limit";
@@ -26,6 +26,8 @@ export interface RestRoutesOptions {
 }
 
 const WAIT_TIMEOUT_MS = 15 * 60_000;
+
+const issuesText = (error: z.ZodError) => error.issues.map((issue) => issue.message).join("; ");
 /** Room for the JSON around the base64 (keys, quotes, the other fields). */
 const JSON_OVERHEAD = 1024 * 1024;
 
@@ -119,7 +121,8 @@ async function waitForFinal(services: Services, batchId: string, timeoutMs: numb
 
 /** The original answer: merged data, measured stats, and every screenshot that yielded nothing. */
 async function legacyAnswer(services: Services, progress: BatchProgress, sent: number, refused: Rejection[], startedAt: number) {
-  const batch = (await getBatch(services.db, progress.batchId))!;
+  const batch = await getBatch(services.db, progress.batchId);
+  if (!batch) throw new Error(`batch ${progress.batchId} vanished while it was awaited`);
   const [results, images] = await Promise.all([batchResults(services.db, batch), batchImages(services.db, batch.id)]);
   const errors = [
     ...refused.map((r) => ({ file: r.fileName, error: r.reason })),
@@ -153,11 +156,11 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
     const gone = new AbortController();
     res.on("close", () => gone.abort());
     const parsed = bodySchema.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(res, 400, parsed.error.issues[0]!.message);
+    if (!parsed.success) return fail(res, 400, issuesText(parsed.error));
     const body = parsed.data;
     // Users always get the default window; only admins choose it.
     const workers = role === "admin" && body.maxConcurrentWorkers !== undefined ? workersSchema.safeParse(body.maxConcurrentWorkers) : null;
-    if (workers && !workers.success) return fail(res, 400, workers.error.issues[0]!.message);
+    if (workers && !workers.success) return fail(res, 400, issuesText(workers.error));
 
     const { files, refused } = readScreenshots(body.screenshots);
     const errorsOf = (list: Rejection[]) => list.map((r) => ({ file: r.fileName, error: r.reason }));
@@ -168,7 +171,7 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
       return fail(res, 429, `too many batches: try again in ${wait} s`);
     }
 
-    let submitted;
+    let submitted: SubmitResult;
     try {
       submitted = await services.submit(
         {

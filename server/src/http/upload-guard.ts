@@ -20,15 +20,13 @@ export function uploadSizeGuard(tokens: Tokens): RequestHandler {
     const declared = req.headers["content-length"];
     // Without a declared length a user's upload could only be measured by buffering it all.
     if (declared === undefined && user?.role !== "admin") {
-      res
-        .status(411)
-        .json({
-          error: {
-            message: "send the upload with a Content-Length",
-            code: -32600,
-            data: { code: "LENGTH_REQUIRED", httpStatus: 411, path: "batch.analyze" },
-          },
-        });
+      res.status(411).json({
+        error: {
+          message: "send the upload with a Content-Length",
+          code: -32600,
+          data: { code: "LENGTH_REQUIRED", httpStatus: 411, path: "batch.analyze" },
+        },
+      });
       return;
     }
     const length = Number(declared ?? 0);

@@ -54,7 +54,7 @@ export class Dispatcher {
   /** Asks for a claim round soon; rounds never overlap, a kick during one causes another. */
   kick(): void {
     if (this.stopped) return;
-    if (this.pumping) {
+    if (this.pumping !== null) {
       this.pumpAgain = true;
       return;
     }

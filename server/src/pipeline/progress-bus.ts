@@ -1,5 +1,4 @@
-import { listen, PROGRESS_CHANNEL, type ProgressNotice } from "@showscan/db";
-import type postgres from "postgres";
+import { listenForProgress, type DbConnection, type ProgressNotice } from "@showscan/db";
 
 type Listener = (notice: ProgressNotice) => void;
 
@@ -12,8 +11,8 @@ export class ProgressBus {
   private readonly everything = new Set<Listener>();
   private unlisten: (() => Promise<void>) | undefined;
 
-  async start(client: postgres.Sql): Promise<void> {
-    this.unlisten = await listen(client, PROGRESS_CHANNEL, (payload) => this.dispatch(JSON.parse(payload) as ProgressNotice));
+  async start(conn: DbConnection): Promise<void> {
+    this.unlisten = await listenForProgress(conn, (notice) => this.dispatch(notice));
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import type { CreateWSSContextFnOptions } from "@trpc/server/adapters/ws";
-import type { Services } from "../app";
+import type { Services } from "../services";
 import { bearerToken, type Tokens, type User } from "../auth/tokens";
 
 export interface Context {

@@ -29,8 +29,9 @@ const scalar: Record<string, SchemaType> = {
 function toGemini(node: JsonSchema, nullable = false): Schema {
   if (node.anyOf) {
     const others = node.anyOf.filter((n) => n.type !== "null");
-    if (others.length !== 1) throw new Error("only `X | null` unions can be expressed for Gemini");
-    return toGemini({ description: node.description, ...others[0]! }, true);
+    const [only] = others;
+    if (others.length !== 1 || !only) throw new Error("only `X | null` unions can be expressed for Gemini");
+    return toGemini({ description: node.description, ...only }, true);
   }
   const base = { ...(node.description ? { description: node.description } : {}), ...(nullable ? { nullable: true } : {}) };
   if (node.enum) return { ...base, type: SchemaType.STRING, format: "enum", enum: node.enum.map(String) };
