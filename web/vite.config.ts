@@ -1,7 +1,17 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
+// `npm run dev`: Vite serves the client with hot reload and hands the API to the service on :3000.
+const api = "http://127.0.0.1:3000";
+
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { "/trpc": { target: "http://127.0.0.1:3000", ws: true }, "/healthz": "http://127.0.0.1:3000" } },
+  server: {
+    proxy: {
+      "/trpc": { target: api, ws: true },
+      "/api": api,
+      "/healthz": api,
+      "/metrics": api,
+    },
+  },
 });

@@ -1,0 +1,62 @@
+import type { AppRouter } from "@showscan/server";
+import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from "@tanstack/react-query";
+import { createTRPCClient, createWSClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, wsLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { type ReactNode, useState } from "react";
+import { isUnauthorized } from "../lib/errors";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/**
+ * The typed client and its links, as the README documents them: subscriptions over the
+ * WebSocket (token in connectionParams), FormData uploads over plain HTTP, the rest batched.
+ */
+function createClients(token: string, onUnauthorized: () => void) {
+  const origin = window.location.origin;
+  const headers = () => ({ authorization: `Bearer ${token}` });
+  const wsClient = createWSClient({
+    url: `${origin.replace(/^http/, "ws")}/trpc`,
+    connectionParams: { token },
+    retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
+  });
+  const trpcClient = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: wsLink({ client: wsClient }),
+        false: splitLink({
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url: `${origin}/trpc`, headers }),
+          false: httpBatchLink({ url: `${origin}/trpc`, headers }),
+        }),
+      }),
+    ],
+  });
+  // A refused token anywhere sends the visitor back to the sign-in with the reason.
+  const onError = (error: unknown) => {
+    if (isUnauthorized(error)) onUnauthorized();
+  };
+  const queryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        staleTime: 5_000,
+        retry: (count, error) => !isUnauthorized(error) && count < 2,
+      },
+    },
+  });
+  return { trpcClient, queryClient, wsClient };
+}
+
+/** Clients for one signed-in token; a new token (after signing in again) gets new ones. */
+export function ApiProvider({ token, onUnauthorized, children }: { token: string; onUnauthorized: () => void; children: ReactNode }) {
+  const [{ trpcClient, queryClient }] = useState(() => createClients(token, onUnauthorized));
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,17 @@
+import type { AppRouter } from "@showscan/server";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+type Inputs = inferRouterInputs<AppRouter>;
+
+export type { BatchProgress } from "@showscan/server";
+export type BatchDetail = Outputs["batch"]["byId"];
+export type BatchMetrics = NonNullable<BatchDetail["metrics"]>;
+export type BatchImage = Outputs["batch"]["images"][number];
+export type BatchAttempt = BatchImage["attempts"][number];
+export type BatchResults = Outputs["batch"]["results"];
+export type MergedShow = BatchResults["shows"][number];
+export type BatchListItem = Outputs["batch"]["list"]["items"][number];
+export type BatchListFilter = Inputs["batch"]["list"];
+export type Settings = Outputs["settings"]["get"];
+export type Rejection = Outputs["batch"]["analyze"]["rejected"][number];

@@ -1,0 +1,46 @@
+import { NavLink, Outlet } from "react-router";
+import { useSession } from "../auth/session";
+
+/** The frame of every page: where you are, what you may open, who you are signed in as. */
+export function Shell() {
+  const { user, signOut } = useSession();
+  const admin = user.role === "admin";
+  return (
+    <>
+      <header className="topbar">
+        <NavLink to="/" className="brand">
+          showscan
+        </NavLink>
+        <nav aria-label="Main">
+          <NavLink to="/submit">Submit</NavLink>
+          {admin && <NavLink to="/admin">Admin parser</NavLink>}
+          <NavLink to="/history">History</NavLink>
+          {admin && <NavLink to="/settings">Settings</NavLink>}
+        </nav>
+        <div className="who">
+          <span>
+            {user.sub} <span className="muted">({user.role})</span>
+          </span>
+          <button type="button" className="link" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <Outlet />
+    </>
+  );
+}
+
+/** A page only admins may open: anyone else is told so, not shown a blank page. */
+export function AdminOnly({ children }: { children: React.ReactNode }) {
+  const { user } = useSession();
+  if (user.role === "admin") return children;
+  return (
+    <main className="page narrow">
+      <h1>Admins only</h1>
+      <p role="alert" className="error">
+        This page is for admins. You are signed in as {user.sub}, a user: you can submit shows and see your own batches.
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,52 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { useSession } from "./auth/session";
+import { AdminOnly, Shell } from "./layout/shell";
+import { AdminPage } from "./routes/admin-page";
+import { BatchPage } from "./routes/batch-page";
+import { HistoryPage } from "./routes/history-page";
+import { SettingsPage } from "./routes/settings-page";
+import { SubmitPage } from "./routes/submit-page";
+
+function Home() {
+  const { user } = useSession();
+  return <Navigate to={user.role === "admin" ? "/admin" : "/submit"} replace />;
+}
+
+function NotFound() {
+  return (
+    <main className="page narrow">
+      <h1>Page not found</h1>
+      <p>There is no page at this address.</p>
+    </main>
+  );
+}
+
+/** Real URLs that survive a reload: the server answers every one of them with the app. */
+export const router = createBrowserRouter([
+  {
+    element: <Shell />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: "submit", element: <SubmitPage /> },
+      {
+        path: "admin",
+        element: (
+          <AdminOnly>
+            <AdminPage />
+          </AdminOnly>
+        ),
+      },
+      { path: "batches/:batchId", element: <BatchPage /> },
+      { path: "history", element: <HistoryPage /> },
+      {
+        path: "settings",
+        element: (
+          <AdminOnly>
+            <SettingsPage />
+          </AdminOnly>
+        ),
+      },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);

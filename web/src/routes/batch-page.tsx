@@ -1,0 +1,61 @@
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "react-router";
+import { useTRPC } from "../api/trpc";
+import { BatchActions } from "../batches/batch-actions";
+import { FailureList } from "../batches/failure-list";
+import { PerformancePanel } from "../batches/performance-panel";
+import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
+import { ResultsTable } from "../batches/results-table";
+import { Timeline } from "../batches/timeline";
+import { useBatchProgress } from "../batches/use-batch-progress";
+import { explainError } from "../lib/errors";
+import { dateTime } from "../lib/format";
+
+/** One batch, for its owner or an admin: its figures and its attempts laid out in time. */
+export function BatchPage() {
+  const { batchId = "" } = useParams();
+  return (
+    <main className="page">
+      <BatchView key={batchId} batchId={batchId} />
+    </main>
+  );
+}
+
+function BatchView({ batchId }: { batchId: string }) {
+  const trpc = useTRPC();
+  const { progress, detail, error, reconnecting } = useBatchProgress(batchId);
+  const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
+  const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
+  if (error && !progress) {
+    return (
+      <>
+        <h1>Batch</h1>
+        <p role="alert" className="error">
+          {explainError(error)}
+        </p>
+      </>
+    );
+  }
+  if (!progress || !detail) return <p className="status-line">Loading…</p>;
+  return (
+    <div className="stack">
+      <h1>Batch of {detail.progress.totalImages} images</h1>
+      <p className="muted">
+        {dateTime(detail.createdAt)} · {detail.owner} · {detail.mode === "sequential" ? "sequential" : `${detail.workers} workers`} · engine{" "}
+        {detail.engine}
+        {detail.sourceUrl ? ` · from ${detail.sourceUrl}` : ""}
+      </p>
+      {reconnecting && <p role="status">Connection lost: reconnecting…</p>}
+      <ProgressBar progress={progress} />
+      <ProgressFigures progress={progress} />
+      <BatchActions progress={progress} />
+      {detail.metrics && <PerformancePanel metrics={detail.metrics} />}
+      <Timeline images={images.data ?? []} startedAt={detail.startedAt} />
+      <FailureList images={images.data ?? []} rejected={[]} />
+      <section aria-label="Results" className="panel">
+        <h2>Merged results</h2>
+        <ResultsTable shows={results.data?.shows ?? []} images={images.data ?? []} />
+      </section>
+    </div>
+  );
+}
