@@ -7,3 +7,4 @@ export * from "./queries/attempts";
 export * from "./queries/results";
 export * from "./queries/progress";
 export * from "./queries/rate-limits";
+export * from "./queries/settings";

@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   doublePrecision,
   index,
@@ -28,6 +30,9 @@ export const FINAL_BATCH_STATUSES: readonly BatchStatus[] = ["completed", "faile
 export const IMAGE_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "duplicate"] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
+export const BATCH_MODES = ["parallel", "sequential"] as const;
+export type BatchMode = (typeof BATCH_MODES)[number];
+
 export const ATTEMPT_OUTCOMES = ["running", "succeeded", "retry", "failed", "cancelled", "lease_expired"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
@@ -37,11 +42,14 @@ export const batches = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     owner: text("owner").notNull(),
     status: text("status", { enum: BATCH_STATUSES }).notNull().default("queued"),
-    mode: text("mode", { enum: ["parallel", "sequential"] })
-      .notNull()
-      .default("parallel"),
+    mode: text("mode", { enum: BATCH_MODES }).notNull().default("parallel"),
     workers: integer("workers").notNull(),
     engine: text("engine").notNull(),
+    /** The Gemini model and requests-per-minute budget the settings named at submit (null: the engine's own, unlimited). */
+    model: text("model"),
+    geminiRpm: integer("gemini_rpm"),
+    /** The batch this one runs again with the same images (batch.rerun). */
+    rerunOf: uuid("rerun_of").references((): AnyPgColumn => batches.id, { onDelete: "set null" }),
     sourceUrl: text("source_url"),
     description: text("description"),
     idempotencyKey: text("idempotency_key"),
@@ -74,6 +82,8 @@ export const images = pgTable(
     mimeType: text("mime_type").notNull(),
     byteSize: integer("byte_size").notNull(),
     content: bytea("content").notNull(),
+    /** A small JPEG of the original, made on its first request. */
+    thumbnail: bytea("thumbnail"),
     sha256: text("sha256").notNull(),
     phash: text("phash"),
     width: integer("width"),
@@ -217,3 +227,24 @@ export const progressEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.batchId, t.seq] })],
 );
+
+/** The service's settings: one row, created with defaults on first read, read at every submit. */
+export const settings = pgTable(
+  "settings",
+  {
+    id: integer("id").primaryKey().default(1),
+    defaultWorkers: integer("default_workers").notNull(),
+    defaultMode: text("default_mode", { enum: BATCH_MODES }).notNull(),
+    /** Null: unlimited. */
+    geminiRpm: integer("gemini_rpm"),
+    model: text("model").notNull(),
+    userMaxFiles: integer("user_max_files").notNull(),
+    userBatchesPerMinute: integer("user_batches_per_minute").notNull(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("settings_single_row", sql`${t.id} = 1`)],
+);
+
+export type SettingsRow = typeof settings.$inferSelect;
+/** The settings themselves, without the row's bookkeeping. */
+export type SettingsValues = Omit<SettingsRow, "id" | "updatedAt">;

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
-import { batches, images, type BatchRow } from "../schema";
+import { batches, batchMetrics, images, type BatchMode, type BatchRow } from "../schema";
 
 export interface NewImage {
   fileName: string;
@@ -11,9 +11,12 @@ export interface NewImage {
 
 export interface NewBatch {
   owner: string;
-  mode: "parallel" | "sequential";
+  mode: BatchMode;
   workers: number;
   engine: string;
+  model?: string | null;
+  geminiRpm?: number | null;
+  rerunOf?: string | null;
   sourceUrl?: string | null;
   description?: string | null;
   idempotencyKey?: string | null;
@@ -39,6 +42,9 @@ export async function createBatch(
         mode: input.mode,
         workers: input.workers,
         engine: input.engine,
+        model: input.model ?? null,
+        geminiRpm: input.geminiRpm ?? null,
+        rerunOf: input.rerunOf ?? null,
         sourceUrl: input.sourceUrl ?? null,
         description: input.description ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
@@ -95,10 +101,17 @@ export interface BatchListFilter {
   limit: number;
 }
 
-export async function listBatches(db: Executor, f: BatchListFilter): Promise<BatchRow[]> {
+/** A page of batches with their measured figures (null until the batch ended). */
+export async function listBatches(db: Executor, f: BatchListFilter) {
   return db
-    .select()
+    .select({
+      ...getTableColumns(batches),
+      wallMs: batchMetrics.wallMs,
+      speedup: batchMetrics.speedup,
+      successRate: batchMetrics.successRate,
+    })
     .from(batches)
+    .leftJoin(batchMetrics, eq(batchMetrics.batchId, batches.id))
     .where(
       and(
         f.owner ? eq(batches.owner, f.owner) : undefined,

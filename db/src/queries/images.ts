@@ -46,6 +46,9 @@ export interface ClaimedImage {
   fileName: string;
   mimeType: string;
   content: Buffer;
+  /** The batch's model and requests-per-minute budget, as its settings were at submit. */
+  model: string | null;
+  geminiRpm: number | null;
 }
 
 /**
@@ -72,11 +75,13 @@ export async function claimImages(
     content: Buffer;
     has_copies: boolean;
     attempt_id: number;
+    model: string | null;
+    gemini_rpm: number | null;
   }>(sql`
     with quota as (
       select greatest(0, least(${args.max}, b.workers - (
         select count(*) from ${images} r where r.batch_id = b.id and r.status = 'running' and r.lease_expires_at >= now()
-      )))::int as take
+      )))::int as take, b.model, b.gemini_rpm
       from ${batches} b where b.id = ${args.batchId} and b.status in ('queued', 'running')
     ),
     picked as (
@@ -110,8 +115,9 @@ export async function claimImages(
       select id, ${args.batchId}, attempt_count, ${args.owner}, ${args.engine} from claimed
       returning id, image_id
     )
-    select c.id, c.attempt_count, c.retry_base, c.rate_limited_count, c.file_name, c.mime_type, c.content, c.has_copies, a.id as attempt_id
-    from claimed c join inserted a on a.image_id = c.id`);
+    select c.id, c.attempt_count, c.retry_base, c.rate_limited_count, c.file_name, c.mime_type, c.content, c.has_copies, a.id as attempt_id,
+      q.model, q.gemini_rpm
+    from claimed c join inserted a on a.image_id = c.id cross join quota q`);
   return rows.map((c) => ({
     imageId: c.id,
     batchId: args.batchId,
@@ -123,6 +129,8 @@ export async function claimImages(
     fileName: c.file_name,
     mimeType: c.mime_type,
     content: c.content,
+    model: c.model,
+    geminiRpm: c.gemini_rpm,
   }));
 }
 
@@ -236,9 +244,42 @@ export async function endOpenImages(
   return rows.length;
 }
 
-export async function listImages(db: Executor, batchId: string): Promise<Omit<ImageRow, "content">[]> {
-  const { content: _bytes, ...columns } = getTableColumns(images);
+export async function listImages(db: Executor, batchId: string): Promise<Omit<ImageRow, "content" | "thumbnail">[]> {
+  const { content: _bytes, thumbnail: _thumbnail, ...columns } = getTableColumns(images);
   return db.select(columns).from(images).where(eq(images.batchId, batchId)).orderBy(asc(images.position));
+}
+
+/** A batch's images as uploaded, in order: what a re-run submits again. */
+export async function listImageUploads(db: Executor, batchId: string) {
+  return db
+    .select({ fileName: images.fileName, content: images.content })
+    .from(images)
+    .where(eq(images.batchId, batchId))
+    .orderBy(asc(images.position));
+}
+
+/** What serving an image needs before its bytes: who may see it and its cache key. */
+export async function findImageAccess(db: Executor, imageId: string) {
+  const [row] = await db
+    .select({ id: images.id, mimeType: images.mimeType, sha256: images.sha256, owner: batches.owner })
+    .from(images)
+    .innerJoin(batches, eq(batches.id, images.batchId))
+    .where(eq(images.id, imageId));
+  return row ?? null;
+}
+
+export async function getImageContent(db: Executor, imageId: string): Promise<Buffer | null> {
+  const [row] = await db.select({ content: images.content }).from(images).where(eq(images.id, imageId));
+  return row?.content ?? null;
+}
+
+export async function getImageThumbnail(db: Executor, imageId: string): Promise<Buffer | null> {
+  const [row] = await db.select({ thumbnail: images.thumbnail }).from(images).where(eq(images.id, imageId));
+  return row?.thumbnail ?? null;
+}
+
+export async function saveImageThumbnail(db: Executor, imageId: string, thumbnail: Buffer) {
+  await db.update(images).set({ thumbnail }).where(eq(images.id, imageId));
 }
 
 /** Failed images back in the queue with a fresh retry budget. */
