@@ -3,8 +3,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
-import { createRateLimiter, listenForWork, type DbConnection } from "@showscan/db";
+import { listenForWork, type DbConnection } from "@showscan/db";
+import { createImageLinks } from "./auth/image-links";
 import type { Tokens } from "./auth/tokens";
+import { DEFAULT_GEMINI_MODEL } from "./env";
 import { createPipelineMetrics } from "./pipeline/metrics";
 import { ProgressBus } from "./pipeline/progress-bus";
 import { createContextFactory } from "./trpc/context";
@@ -12,13 +14,16 @@ import { appRouter } from "./trpc/routers/index";
 import type { Engine } from "./engines/types";
 import type { Logger } from "./logger";
 import type { WorkerPool } from "./pool/pool";
-import { submitBatch, type SubmitInput } from "./batches/submit";
-import { UPLOAD_LIMITS, type Role } from "./batches/limits";
+import { submitBatch } from "./batches/submit";
 import { Dispatcher } from "./pipeline/dispatcher";
 import { createQuotaGate, type QuotaGate } from "./pipeline/quota";
 import { defaultRetryPolicy, type RetryPolicy } from "./pipeline/retry-policy";
 import { createHttpApp } from "./http/express-app";
 import type { Services } from "./services";
+import { defaultSettings } from "./settings/defaults";
+import { createLimiterByPoints } from "./settings/limiter";
+import type { Settings } from "./settings/schema";
+import { createSettingsStore } from "./settings/store";
 
 export interface AppDeps {
   conn: DbConnection;
@@ -29,8 +34,8 @@ export interface AppDeps {
   quota?: QuotaGate;
   retryPolicy?: RetryPolicy;
   config: {
-    /** Batches a user may submit per minute (admins are not limited). */
-    userBatchesPerMinute?: number;
+    /** What the settings row starts with (GEMINI_RPM, GEMINI_MODEL; tests seed others). */
+    settingsDefaults?: Partial<Settings>;
     maxConcurrency: number;
     imageTimeoutMs: number;
     maxRetries: number;
@@ -49,6 +54,12 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(deps: AppDeps) {
   const { conn, engine, logger } = deps;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  // The budget is the Gemini key's; another engine only pauses after a 429, if it ever gets one.
+  const quota =
+    deps.quota ??
+    createQuotaGate(
+      engine.name === "gemini" ? createLimiterByPoints(conn.db, { keyPrefix: "gemini-rpm", durationSeconds: 60 }) : undefined,
+    );
   // The gauge reads the dispatcher lazily, so it may be created first.
   const metrics = createPipelineMetrics(() => dispatcher.inFlight);
   const dispatcher: Dispatcher = new Dispatcher({
@@ -56,7 +67,7 @@ export function createApp(deps: AppDeps) {
     db: conn.db,
     engine,
     pool: deps.pool,
-    quota: deps.quota ?? createQuotaGate(),
+    quota,
     logger,
     retryPolicy: deps.retryPolicy ?? defaultRetryPolicy(deps.config.maxRetries),
     owner,
@@ -66,6 +77,11 @@ export function createApp(deps: AppDeps) {
   });
 
   const bus = new ProgressBus();
+  const settingsDefaults = defaultSettings({
+    model: engine.name === "gemini" && engine.model ? engine.model : DEFAULT_GEMINI_MODEL,
+    ...deps.config.settingsDefaults,
+  });
+  const settings = createSettingsStore(conn.db, settingsDefaults);
   const services: Services = {
     db: conn.db,
     engine,
@@ -73,13 +89,12 @@ export function createApp(deps: AppDeps) {
     dispatcher,
     bus,
     metrics,
-    analyzeLimiter: createRateLimiter(conn.db, {
-      keyPrefix: "analyze",
-      points: deps.config.userBatchesPerMinute ?? 5,
-      durationSeconds: 60,
-    }),
-    submit: async (input: SubmitInput, role: Role) => {
-      const result = await submitBatch({ db: conn.db, logger, engine: engine.name }, input, UPLOAD_LIMITS[role]);
+    pool: deps.pool,
+    settings,
+    analyzeLimiter: createLimiterByPoints(conn.db, { keyPrefix: "analyze", durationSeconds: 60 }),
+    imageLinks: createImageLinks(deps.tokens),
+    submit: async (input, role, current) => {
+      const result = await submitBatch({ db: conn.db, logger, engine }, input, role, current ?? (await settings.get()));
       dispatcher.kick();
       return result;
     },

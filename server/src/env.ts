@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+export const DEFAULT_GEMINI_MODEL = "gemini-2.5-flash";
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Every environment variable the service reads, validated once at start-up. */
@@ -11,7 +13,7 @@ export const envSchema = z
     DATA_DIR: z.string().min(1).default(".data"),
     GEMINI_API_KEY: z.string().min(1).optional(),
     GEMINI_BASE_URL: z.url().optional(),
-    GEMINI_MODEL: z.string().min(1).default("gemini-2.5-flash"),
+    GEMINI_MODEL: z.string().min(1).default(DEFAULT_GEMINI_MODEL),
     ENGINE: z.enum(["gemini", "offline"]).optional(),
     JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
     GEMINI_RPM: int(1, 100_000).optional(),

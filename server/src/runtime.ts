@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { connect, createRateLimiter, migrateDatabase, startEmbeddedPostgres } from "@showscan/db";
+import { connect, migrateDatabase, startEmbeddedPostgres } from "@showscan/db";
 import { createApp } from "./app";
 import { loadJwtSecret } from "./auth/secret";
 import { createTokens } from "./auth/tokens";
@@ -9,7 +9,6 @@ import { createOfflineEngine } from "./engines/offline/engine";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 import { createWorkerPool } from "./pool/pool";
-import { createQuotaGate } from "./pipeline/quota";
 
 const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -34,10 +33,6 @@ export async function createRuntime(env: Env, logger: Logger) {
     env.ENGINE === "gemini" && env.GEMINI_API_KEY
       ? createGeminiEngine({ apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL })
       : createOfflineEngine({ ocr: (input, signal) => pool.ocr(input, signal) });
-  const limiter =
-    env.GEMINI_RPM && env.ENGINE === "gemini"
-      ? createRateLimiter(conn.db, { keyPrefix: "gemini-rpm", points: env.GEMINI_RPM, durationSeconds: 60 })
-      : undefined;
   const { secret, created: newSecret } = loadJwtSecret(env);
   const tokens = createTokens(secret);
   const app = createApp({
@@ -46,8 +41,14 @@ export async function createRuntime(env: Env, logger: Logger) {
     engine,
     pool,
     logger,
-    quota: createQuotaGate(limiter),
-    config: { maxConcurrency: env.MAX_CONCURRENCY, imageTimeoutMs: env.IMAGE_TIMEOUT_MS, maxRetries: env.MAX_RETRIES, webDist },
+    config: {
+      // Only the first start on a database stores these; afterwards settings.update changes them.
+      settingsDefaults: { geminiRpm: env.GEMINI_RPM ?? null, model: env.GEMINI_MODEL },
+      maxConcurrency: env.MAX_CONCURRENCY,
+      imageTimeoutMs: env.IMAGE_TIMEOUT_MS,
+      maxRetries: env.MAX_RETRIES,
+      webDist,
+    },
   });
   return {
     app,

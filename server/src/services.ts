@@ -1,5 +1,5 @@
 import type { Database } from "@showscan/db";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { ImageLinks } from "./auth/image-links";
 import type { Role } from "./batches/limits";
 import type { SubmitInput, SubmitResult } from "./batches/submit";
 import type { Engine } from "./engines/types";
@@ -7,6 +7,10 @@ import type { Logger } from "./logger";
 import type { Dispatcher } from "./pipeline/dispatcher";
 import type { PipelineMetrics } from "./pipeline/metrics";
 import type { ProgressBus } from "./pipeline/progress-bus";
+import type { WorkerPool } from "./pool/pool";
+import type { LimiterByPoints } from "./settings/limiter";
+import type { Settings } from "./settings/schema";
+import type { SettingsStore } from "./settings/store";
 
 /**
  * What request handlers and procedures reach the service through. It lives apart from app.ts,
@@ -19,6 +23,12 @@ export interface Services {
   dispatcher: Dispatcher;
   bus: ProgressBus;
   metrics: PipelineMetrics;
-  analyzeLimiter: RateLimiterAbstract;
-  submit(input: SubmitInput, role: Role): Promise<SubmitResult>;
+  /** CPU work off the event loop (thumbnails). */
+  pool: WorkerPool;
+  settings: SettingsStore;
+  /** Users' batches per minute, for the limit the settings name at the time. */
+  analyzeLimiter: LimiterByPoints;
+  imageLinks: ImageLinks;
+  /** Stores a batch under the settings read for this submission (read here when not given), and starts it. */
+  submit(input: SubmitInput, role: Role, settings?: Settings): Promise<SubmitResult>;
 }

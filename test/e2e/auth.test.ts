@@ -141,6 +141,44 @@ const MATRIX: Record<string, Row> = {
     verify: (r, f) => expect(r).toEqual({ batchId: f.batchA, requeued: 0 }),
     outcomes: { ...NO_AUTH, userA: "ok", userB: "NOT_FOUND", admin: "ok" },
   },
+  "batch.rerun (admin)": {
+    transport: "http",
+    call: (client, f) => client.batch.rerun.mutate({ batchId: f.batchA, mode: "sequential" }),
+    verify: (r, f) => expect(r).toMatchObject({ batchId: expect.any(String), totalImages: f.imagesInA, rejected: [], created: true }),
+    outcomes: { ...NO_AUTH, userA: "FORBIDDEN", userB: "FORBIDDEN", admin: "ok" },
+  },
+  "auth.me": {
+    transport: "http",
+    call: (client) => client.auth.me.query(),
+    verify: (r: { sub: string; role: string; expiresAt: string | null }, _f, who) => {
+      expect(r).toEqual({
+        sub: { userA: USER_A, userB: USER_B, admin: "the-admin" }[who as "userA" | "userB" | "admin"],
+        role: who === "admin" ? "admin" : "user",
+        expiresAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      });
+      expect(Date.parse(r.expiresAt!)).toBeGreaterThan(Date.now());
+    },
+    outcomes: { ...NO_AUTH, userA: "ok", userB: "ok", admin: "ok" },
+  },
+  "settings.get (admin)": {
+    transport: "http",
+    call: (client) => client.settings.get.query(),
+    verify: (r) => expect(r).toMatchObject({ defaultWorkers: 3, userBatchesPerMinute: 2 }),
+    outcomes: { ...NO_AUTH, userA: "FORBIDDEN", userB: "FORBIDDEN", admin: "ok" },
+  },
+  "settings.update (admin)": {
+    transport: "http",
+    // The value the suite already runs with: the other rows' limits stay as they are.
+    call: (client) => client.settings.update.mutate({ userBatchesPerMinute: 2 }),
+    verify: (r) => expect(r).toMatchObject({ userBatchesPerMinute: 2, defaultWorkers: 3 }),
+    outcomes: { ...NO_AUTH, userA: "FORBIDDEN", userB: "FORBIDDEN", admin: "ok" },
+  },
+  "settings.limits": {
+    transport: "http",
+    call: (client) => client.settings.limits.query(),
+    verify: (r, _f, who) => expect(r).toMatchObject({ maxFiles: who === "admin" ? 500 : 10 }),
+    outcomes: { ...NO_AUTH, userA: "ok", userB: "ok", admin: "ok" },
+  },
   "batch.onProgress (WebSocket)": {
     transport: "ws",
     call: (client, f) => subscribe(client, f.batchA),
@@ -191,7 +229,7 @@ describe("authorization matrix over the real tRPC client", () => {
         return { json: { shows: [], venues: [], djs: [], vendors: [] } };
       },
     });
-    service = await startService({ fake, listen: true, config: { userBatchesPerMinute: 2 } });
+    service = await startService({ fake, listen: true, config: { settingsDefaults: { userBatchesPerMinute: 2 } } });
 
     const now = Math.floor(Date.now() / 1000);
     tokens.anonymous = undefined;

@@ -56,7 +56,7 @@ describe("the original REST routes on top of the pipeline", () => {
         empty.has(req.imageSha256) ? { json: { shows: [], venues: [], djs: [], vendors: [] } } : { fault: "safety" },
       ),
     });
-    service = await startService({ fake, listen: true, config: { userBatchesPerMinute: 5 } });
+    service = await startService({ fake, listen: true, config: { settingsDefaults: { userBatchesPerMinute: 5 } } });
     admin = await testTokens.sign({ sub: "rest-admin", role: "admin" });
     user = await testTokens.sign({ sub: "rest-user", role: "user" });
   });

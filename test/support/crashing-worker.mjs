@@ -27,3 +27,4 @@ export async function prepare(input) {
 
 export const ocr = real.ocr;
 export const warm = real.warm;
+export const thumbnail = real.thumbnail;

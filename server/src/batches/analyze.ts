@@ -16,10 +16,11 @@ export async function analyzeBatch(services: Services, user: User, form: FormDat
     const earlier = await findBatchByIdempotencyKey(services.db, user.sub, input.idempotencyKey);
     if (earlier) return { batchId: earlier.id, totalImages: earlier.totalImages, rejected: [], created: false };
   }
-  const wait = await overBatchRate(services, user);
+  const settings = await services.settings.get();
+  const wait = await overBatchRate(services, user, settings);
   if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
   try {
-    return await services.submit(input, user.role);
+    return await services.submit(input, user.role, settings);
   } catch (error) {
     if (error instanceof SubmitError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
     throw error;

@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { BATCH_MODES } from "@showscan/db";
 import type { User } from "../auth/tokens";
+import { describeIssues } from "../zod-issues";
 import type { SubmitInput } from "./submit";
 
 /** The non-file fields of an analyze upload. */
@@ -8,13 +10,14 @@ export const analyzeFieldsSchema = z.object({
   sourceUrl: z.url().max(2_000).optional(),
   description: z.string().max(5_000).optional(),
   workers: z.coerce.number().int().min(1).max(5).optional(),
-  mode: z.enum(["parallel", "sequential"]).optional(),
+  mode: z.enum(BATCH_MODES).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
 
-export const DEFAULT_WORKERS = 3;
-
-/** Reads the FormData of `batch.analyze` into a submission; workers and mode are admin options. */
+/**
+ * Reads the FormData of `batch.analyze` into a submission; workers and mode are admin options,
+ * left unset for the settings' defaults.
+ */
 export async function readAnalyzeForm(form: FormData, user: User): Promise<SubmitInput> {
   const text = (name: string) => {
     const value = form.get(name);
@@ -28,8 +31,7 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     idempotencyKey: text("idempotencyKey"),
   });
   if (!parsed.success) {
-    const message = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new TRPCError({ code: "BAD_REQUEST", message });
+    throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(parsed.error.issues) });
   }
   const fields = parsed.data;
   if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined)) {
@@ -44,8 +46,8 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
   return {
     owner: user.sub,
     files,
-    workers: fields.workers ?? DEFAULT_WORKERS,
-    mode: fields.mode ?? "parallel",
+    workers: fields.workers,
+    mode: fields.mode,
     sourceUrl: fields.sourceUrl,
     description: fields.description,
     idempotencyKey: fields.idempotencyKey,

@@ -1,11 +1,23 @@
+import type { Settings } from "../settings/schema";
+
+export interface UploadLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+  maxBatchBytes: number;
+}
+
 /** Upload limits: a singer's phone submission is small; an admin drops in hundreds. */
 export const UPLOAD_LIMITS = {
   user: { maxFiles: 10, maxFileBytes: 10 * 1024 * 1024, maxBatchBytes: 40 * 1024 * 1024 },
   admin: { maxFiles: 500, maxFileBytes: 20 * 1024 * 1024, maxBatchBytes: 1024 * 1024 * 1024 },
-} as const;
+} as const satisfies Record<string, UploadLimits>;
 
 export type Role = keyof typeof UPLOAD_LIMITS;
-export type UploadLimits = (typeof UPLOAD_LIMITS)[Role];
+
+/** A role's limits once the settings apply: a user's file count follows `userMaxFiles`. */
+export function uploadLimits(role: Role, settings: Pick<Settings, "userMaxFiles">): UploadLimits {
+  return role === "user" ? { ...UPLOAD_LIMITS.user, maxFiles: settings.userMaxFiles } : { ...UPLOAD_LIMITS.admin };
+}
 
 export const ACCEPTED_TYPES: Record<string, string> = {
   "image/jpeg": "JPEG",

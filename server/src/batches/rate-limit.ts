@@ -1,15 +1,20 @@
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { Services } from "../services";
 import type { User } from "../auth/tokens";
+import type { Settings } from "../settings/schema";
 
 /**
- * Counts one more batch against a user's per-minute limit (admins are not limited). Returns
- * the seconds to wait when the user is over it, null when the batch may go ahead.
+ * Counts one more batch against a user's per-minute limit, `userBatchesPerMinute` (admins are
+ * not limited). Returns the seconds to wait when the user is over it, null when the batch may go ahead.
  */
-export async function overBatchRate(services: Pick<Services, "analyzeLimiter">, user: User): Promise<number | null> {
+export async function overBatchRate(
+  services: Pick<Services, "analyzeLimiter">,
+  user: User,
+  settings: Pick<Settings, "userBatchesPerMinute">,
+): Promise<number | null> {
   if (user.role === "admin") return null;
   try {
-    await services.analyzeLimiter.consume(user.sub);
+    await services.analyzeLimiter(settings.userBatchesPerMinute).consume(user.sub);
     return null;
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { createBatch, notifyWork, type Database } from "@showscan/db";
+import { createBatch, notifyWork, type BatchMode, type Database } from "@showscan/db";
+import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import { batchLog } from "../pipeline/batch-log";
 import { publishProgress } from "../pipeline/progress";
+import type { Settings } from "../settings/schema";
 import { sniffImageType } from "./sniff";
-import type { UploadLimits } from "./limits";
+import { uploadLimits, type Role } from "./limits";
 
 export interface UploadFile {
   name: string;
@@ -16,11 +18,15 @@ export interface SubmitInput {
   files: UploadFile[];
   /** Files refused before their bytes were read in full (too large while streaming). */
   refused?: Rejection[];
-  workers: number;
-  mode: "parallel" | "sequential";
+  /** Unset: the defaultWorkers setting. */
+  workers?: number;
+  /** Unset: parallel when workers are given, else the defaultMode setting. */
+  mode?: BatchMode;
   sourceUrl?: string | null;
   description?: string | null;
   idempotencyKey?: string | null;
+  /** The batch this one runs again. */
+  rerunOf?: string | null;
 }
 
 export interface Rejection {
@@ -51,13 +57,16 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 /**
  * Checks every file on its own and keeps the good ones: one bad file is named with its reason
  * and never sinks the rest. The batch and its images are stored in one transaction; analysis
- * starts afterwards, so the caller gets the batch id at once.
+ * starts afterwards, so the caller gets the batch id at once. `settings` are read by the caller
+ * for this submission: the limits, defaults, model and budget the batch gets.
  */
 export async function submitBatch(
-  deps: { db: Database; logger: Logger; engine: string },
+  deps: { db: Database; logger: Logger; engine: Engine },
   input: SubmitInput,
-  limits: UploadLimits,
+  role: Role,
+  settings: Settings,
 ): Promise<SubmitResult> {
+  const limits = uploadLimits(role, settings);
   const rejected: Rejection[] = [...(input.refused ?? [])];
   const accepted: { fileName: string; mimeType: string; content: Buffer; sha256: string }[] = [];
   let total = 0;
@@ -86,13 +95,20 @@ export async function submitBatch(
   }
   if (accepted.length === 0) throw new SubmitError(rejected.length ? "no usable image in the upload" : "no images sent", rejected);
 
+  // Workers asked for without a mode mean a parallel run with that many, whatever the default mode.
+  const mode = input.mode ?? (input.workers === undefined ? settings.defaultMode : "parallel");
+  // The model and budget settings are the Gemini engine's; another engine's batches record none.
+  const gemini = deps.engine.name === "gemini";
   const { batch, created } = await createBatch(
     deps.db,
     {
       owner: input.owner,
-      mode: input.mode,
-      workers: input.mode === "sequential" ? 1 : input.workers,
-      engine: deps.engine,
+      mode,
+      workers: mode === "sequential" ? 1 : (input.workers ?? settings.defaultWorkers),
+      engine: deps.engine.name,
+      model: gemini ? settings.model : null,
+      geminiRpm: gemini ? settings.geminiRpm : null,
+      rerunOf: input.rerunOf,
       sourceUrl: input.sourceUrl,
       description: input.description,
       idempotencyKey: input.idempotencyKey,

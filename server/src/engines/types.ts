@@ -6,6 +6,8 @@ export interface PreparedImage {
   bytes: Uint8Array;
   mimeType: string;
   fileName: string;
+  /** The model the image's batch was submitted with (the `model` setting); unset: the engine's own. */
+  model?: string | null;
 }
 
 export interface EngineUsage {

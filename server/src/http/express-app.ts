@@ -8,6 +8,7 @@ import type { Tokens } from "../auth/tokens";
 import type { Context } from "../trpc/context";
 import { appRouter } from "../trpc/routers/index";
 import { MAX_UPLOAD_BYTES, uploadSizeGuard } from "./upload-guard";
+import { createImageRoutes } from "./image-routes";
 import { createRestRoutes } from "./rest-routes";
 
 export interface HttpAppOptions {
@@ -26,6 +27,7 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
   // one is still cut off at the largest limit there is.
   app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext, maxBodySize: MAX_UPLOAD_BYTES }));
   app.use(createRestRoutes({ services, tokens }));
+  app.use(createImageRoutes({ services, tokens }));
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -40,10 +42,13 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
 
+  // An API address that matches no route answers JSON, never the web page.
+  app.use("/api", (req, res) => void res.status(404).json({ error: `no route ${req.method} ${req.originalUrl.split("?")[0]}` }));
+
   if (webDist && existsSync(webDist)) {
     app.use(express.static(webDist));
     // Client-side routes all load the single page.
-    app.get(/^\/(?!trpc|api|healthz|metrics).*/, (_req, res) => res.sendFile(path.join(webDist, "index.html")));
+    app.get(/^\/(?!(?:trpc|api|healthz|metrics)(?:\/|$)).*/, (_req, res) => res.sendFile(path.join(webDist, "index.html")));
   }
   return app;
 }

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { FINAL_BATCH_STATUSES, getBatch } from "@showscan/db";
 import type { Services } from "../services";
 import { bearerToken, type Tokens, type User } from "../auth/tokens";
-import { DEFAULT_WORKERS } from "../batches/form";
 import { UPLOAD_LIMITS, type Role } from "../batches/limits";
 import { SubmitError, type Rejection, type SubmitResult, type UploadFile } from "../batches/submit";
 import { batchImages, batchResults } from "../batches/views";
@@ -158,14 +157,15 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
     const parsed = bodySchema.safeParse(req.body ?? {});
     if (!parsed.success) return fail(res, 400, issuesText(parsed.error));
     const body = parsed.data;
-    // Users always get the default window; only admins choose it.
+    // Users always get the default window and mode; only admins choose the window.
     const workers = role === "admin" && body.maxConcurrentWorkers !== undefined ? workersSchema.safeParse(body.maxConcurrentWorkers) : null;
     if (workers && !workers.success) return fail(res, 400, issuesText(workers.error));
 
     const { files, refused } = readScreenshots(body.screenshots);
     const errorsOf = (list: Rejection[]) => list.map((r) => ({ file: r.fileName, error: r.reason }));
     if (files.length === 0) return fail(res, 400, "no usable screenshot in the request", { errors: errorsOf(refused) });
-    const wait = await overBatchRate(services, user);
+    const settings = await services.settings.get();
+    const wait = await overBatchRate(services, user, settings);
     if (wait !== null) {
       res.setHeader("Retry-After", String(wait));
       return fail(res, 429, `too many batches: try again in ${wait} s`);
@@ -178,12 +178,13 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
           owner: user.sub,
           files,
           refused,
-          workers: workers?.data ?? DEFAULT_WORKERS,
-          mode: "parallel",
+          // Unset for users, and for admins who name none: the settings' defaults.
+          workers: workers?.data,
           sourceUrl: body.url,
           description: body.description,
         },
         role,
+        settings,
       );
     } catch (error) {
       if (error instanceof SubmitError) return fail(res, 400, error.message, { errors: errorsOf(error.rejected) });

@@ -23,7 +23,7 @@ export interface AttemptDeps {
  * per-attempt timeout. Only the timed part counts as the image's measured time.
  */
 export async function runAttempt(claim: ClaimedImage, deps: AttemptDeps, cancel: AbortSignal): Promise<AttemptResult> {
-  const waiting = await waitForQuota(deps, cancel);
+  const waiting = await waitForQuota(deps, claim.geminiRpm, cancel);
   if (waiting) return { ok: false, latencyMs: 0, error: waiting };
   const timeout = AbortSignal.timeout(deps.timeoutMs);
   const signal = AbortSignal.any([cancel, timeout]);
@@ -32,7 +32,10 @@ export async function runAttempt(claim: ClaimedImage, deps: AttemptDeps, cancel:
   try {
     const prepared = await deps.pool.prepare({ bytes: new Uint8Array(claim.content) }, signal);
     if (!prepared.ok) return { ok: false, latencyMs: elapsed(), error: new EngineError(prepared.reason, "permanent") };
-    const result = await deps.engine.analyze({ bytes: prepared.bytes, mimeType: prepared.mimeType, fileName: claim.fileName }, signal);
+    const result = await deps.engine.analyze(
+      { bytes: prepared.bytes, mimeType: prepared.mimeType, fileName: claim.fileName, model: claim.model },
+      signal,
+    );
     return { ok: true, latencyMs: elapsed(), result, prepared };
   } catch (error) {
     return { ok: false, latencyMs: elapsed(), error: explain(error, { timeout, cancel, timeoutMs: deps.timeoutMs }) };
@@ -43,7 +46,7 @@ export async function runAttempt(claim: ClaimedImage, deps: AttemptDeps, cancel:
  * Waits for the key's quota, renewing the lease meanwhile: a wait for the per-minute budget can
  * outlast the lease, and another claimer must not take the image over while it waits here.
  */
-async function waitForQuota(deps: AttemptDeps, cancel: AbortSignal): Promise<EngineError | null> {
+async function waitForQuota(deps: AttemptDeps, rpm: number | null, cancel: AbortSignal): Promise<EngineError | null> {
   const lost = new AbortController();
   const heartbeat = setInterval(() => {
     deps.renewLease().then(
@@ -52,7 +55,7 @@ async function waitForQuota(deps: AttemptDeps, cancel: AbortSignal): Promise<Eng
     );
   }, deps.leaseMs / 3);
   try {
-    const waited = await deps.quota.acquire(AbortSignal.any([cancel, lost.signal]));
+    const waited = await deps.quota.acquire(AbortSignal.any([cancel, lost.signal]), rpm);
     if (waited && !(await deps.renewLease())) return new EngineError("lease lost while waiting for quota", "cancelled");
     return null;
   } catch (error) {

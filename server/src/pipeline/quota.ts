@@ -1,9 +1,13 @@
-import type { RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimiterRes } from "rate-limiter-flexible";
+import type { LimiterByPoints } from "../settings/limiter";
 
 /** Paces calls to the engine within the key's quota, shared by every batch of the process. */
 export interface QuotaGate {
-  /** Resolves when one call may go out now: true when that meant waiting. */
-  acquire(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Resolves when one call may go out now: true when that meant waiting. `rpm` is the budget
+   * the call's batch was submitted under (null: unlimited).
+   */
+  acquire(signal: AbortSignal, rpm?: number | null): Promise<boolean>;
   /** Holds every call back for `ms` (the key got a per-minute 429). */
   pauseFor(ms: number): void;
 }
@@ -23,26 +27,28 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * `limiter` counts requests per minute in Postgres (GEMINI_RPM), so several processes on one
- * key stay within it together; the pause after a 429 is local, since each process hears its
- * own 429s and the shared limiter already keeps them rare.
+ * `limiterFor` counts requests per minute in Postgres (the geminiRpm setting), so several
+ * processes on one key stay within it together; batches submitted under different budgets share
+ * the one count, each checked against its own number. The pause after a 429 is local, since
+ * each process hears its own 429s and the shared limiter already keeps them rare. Without
+ * `limiterFor` (an engine with no key quota) only the pauses apply.
  */
-export function createQuotaGate(limiter?: RateLimiterAbstract, key = "gemini"): QuotaGate {
+export function createQuotaGate(limiterFor?: LimiterByPoints, key = "gemini"): QuotaGate {
   let pausedUntil = 0;
   return {
     pauseFor(ms) {
       pausedUntil = Math.max(pausedUntil, Date.now() + ms);
     },
-    async acquire(signal) {
+    async acquire(signal, rpm = null) {
       for (let waited = false; ; waited = true) {
         const paused = pausedUntil - Date.now();
         if (paused > 0) {
           await sleep(paused, signal);
           continue;
         }
-        if (!limiter) return waited;
+        if (!limiterFor || rpm === null) return waited;
         try {
-          await limiter.consume(key, 1);
+          await limiterFor(rpm).consume(key, 1);
           return waited;
         } catch (rejection) {
           if (rejection instanceof Error) throw rejection;

@@ -2,11 +2,13 @@ import os from "node:os";
 import Tinypool from "tinypool";
 import type { Logger } from "pino";
 import type { PrepareInput, PrepareOutput } from "./prepare";
+import type { ThumbnailInput, ThumbnailOutput } from "./thumbnail";
 import type { OcrInput, OcrOutput } from "../engines/offline/ocr";
 
 export interface WorkerPool {
   prepare(input: PrepareInput, signal: AbortSignal): Promise<PrepareOutput>;
   ocr(input: OcrInput, signal: AbortSignal): Promise<OcrOutput>;
+  thumbnail(input: ThumbnailInput, signal: AbortSignal): Promise<ThumbnailOutput>;
   readonly threads: number;
   /** Starts every thread and loads its modules before real work arrives. */
   warmUp(): Promise<void>;
@@ -39,6 +41,7 @@ export function createWorkerPool({
     threads,
     prepare: (input, signal) => run<PrepareInput, PrepareOutput>("prepare", input, signal),
     ocr: (input, signal) => run<OcrInput, OcrOutput>("ocr", input, signal),
+    thumbnail: (input, signal) => run<ThumbnailInput, ThumbnailOutput>("thumbnail", input, signal),
     async warmUp() {
       // A task with a signal only goes to an idle thread, so these land one per thread.
       const signal = AbortSignal.timeout(120_000);

@@ -3,4 +3,5 @@
  * database or any shared state of the main thread.
  */
 export { prepareImage as prepare, warmUp as warm } from "./prepare";
+export { makeThumbnail as thumbnail } from "./thumbnail";
 export { recognizeText as ocr } from "../engines/offline/ocr";

@@ -15,3 +15,4 @@ if (existsSync(built)) {
 export const prepare = tasks.prepare;
 export const warm = tasks.warm;
 export const ocr = tasks.ocr;
+export const thumbnail = tasks.thumbnail;

@@ -1,11 +1,11 @@
 import type { CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import type { CreateWSSContextFnOptions } from "@trpc/server/adapters/ws";
 import type { Services } from "../services";
-import { bearerToken, type Tokens, type User } from "../auth/tokens";
+import { bearerToken, type Session, type Tokens } from "../auth/tokens";
 
 export interface Context {
   services: Services;
-  user: User | null;
+  user: Session | null;
   /** Set when a token was sent but is not valid: answered 401 rather than as anonymous. */
   badToken: boolean;
 }

@@ -1,4 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { describeIssues } from "../zod-issues";
 import type { Context } from "./context";
 
 /** tRPC is set up here once; routers import the builders below. */
@@ -6,9 +8,12 @@ const t = initTRPC.context<Context>().create({
   // Never send stack traces to clients, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
+    // An input refused by its schema says which field and why, in the message clients show.
+    const message =
+      error.code === "BAD_REQUEST" && error.cause instanceof z.core.$ZodError ? describeIssues(error.cause.issues) : shape.message;
     // Upload rejections travel with the error so a client can name each refused file.
     const rejected = (error.cause as { rejected?: unknown } | undefined)?.rejected;
-    return rejected ? { ...shape, data: { ...shape.data, rejected } } : shape;
+    return { ...shape, message, ...(rejected ? { data: { ...shape.data, rejected } } : {}) };
   },
 });
 

@@ -1,4 +1,4 @@
-import { GoogleGenerativeAI, type GenerateContentResponse } from "@google/generative-ai";
+import { GoogleGenerativeAI, type GenerateContentResponse, type GenerativeModel } from "@google/generative-ai";
 import { extractionSchema } from "../../extraction/schema";
 import { EngineError, type Engine, type EngineResult, type EngineUsage, type PreparedImage } from "../types";
 import { classifyGeminiError } from "./classify";
@@ -15,15 +15,30 @@ const BLOCKING_FINISH_REASONS = new Set(["SAFETY", "RECITATION", "BLOCKLIST", "P
 
 /** The only module that talks to the Gemini SDK; swapping SDKs means replacing this folder. */
 export function createGeminiEngine({ apiKey, model, baseUrl }: GeminiEngineOptions): Engine {
-  const client = new GoogleGenerativeAI(apiKey).getGenerativeModel(
-    { model, generationConfig: { responseMimeType: "application/json", responseSchema: extractionResponseSchema, temperature: 0 } },
-    baseUrl ? { baseUrl } : undefined,
-  );
+  const sdk = new GoogleGenerativeAI(apiKey);
+  const clients = new Map<string, GenerativeModel>();
+  /** One SDK model object per model name: a batch may name another model than the default. */
+  const clientFor = (name: string) => {
+    let client = clients.get(name);
+    if (!client) {
+      client = sdk.getGenerativeModel(
+        {
+          model: name,
+          generationConfig: { responseMimeType: "application/json", responseSchema: extractionResponseSchema, temperature: 0 },
+        },
+        baseUrl ? { baseUrl } : undefined,
+      );
+      clients.set(name, client);
+    }
+    return client;
+  };
 
   return {
     name: "gemini",
     model,
     async analyze(image: PreparedImage, signal: AbortSignal): Promise<EngineResult> {
+      const chosen = image.model ?? model;
+      const client = clientFor(chosen);
       let response: GenerateContentResponse;
       try {
         // `signal` rather than the SDK's `timeout`, whose timer outlives the request.
@@ -35,7 +50,7 @@ export function createGeminiEngine({ apiKey, model, baseUrl }: GeminiEngineOptio
       } catch (error) {
         throw classifyGeminiError(error);
       }
-      return interpret(response, model);
+      return interpret(response, chosen);
     },
   };
 }

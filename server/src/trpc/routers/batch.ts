@@ -1,12 +1,14 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { BATCH_STATUSES } from "@showscan/db";
+import { BATCH_MODES, BATCH_STATUSES } from "@showscan/db";
 import { findVisibleBatch } from "../../batches/access";
 import { analyzeBatch } from "../../batches/analyze";
 import { cancelBatch, retryFailedImages } from "../../batches/commands";
 import { streamProgress } from "../../batches/progress-stream";
+import { rerunBatch } from "../../batches/rerun";
 import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
-import { protectedProcedure, router } from "../trpc";
+import { withImageUrls } from "../../images/urls";
+import { adminProcedure, protectedProcedure, router } from "../trpc";
 
 const byId = z.object({ batchId: z.uuid() });
 
@@ -54,7 +56,7 @@ export const batchRouter = router({
 
   images: protectedProcedure.input(byId).query(async ({ ctx, input }) => {
     await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
-    return batchImages(ctx.services.db, input.batchId);
+    return withImageUrls(ctx.services.imageLinks, ctx.user, await batchImages(ctx.services.db, input.batchId));
   }),
 
   results: protectedProcedure
@@ -65,6 +67,12 @@ export const batchRouter = router({
     await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
     return cancelBatch(ctx.services, input.batchId);
   }),
+
+  rerun: adminProcedure
+    .input(byId.extend({ mode: z.enum(BATCH_MODES), workers: z.number().int().min(1).max(5).optional() }))
+    .mutation(async ({ ctx, input }) =>
+      rerunBatch(ctx.services, ctx.user, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId), input),
+    ),
 
   retryFailed: protectedProcedure.input(byId).mutation(async ({ ctx, input }) => {
     await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);

@@ -1,0 +1,29 @@
+import { listImageUploads, type BatchMode, type BatchRow } from "@showscan/db";
+import type { User } from "../auth/tokens";
+import type { Services } from "../services";
+
+/**
+ * `batch.rerun`: a new batch of the caller's with the original's stored images (bytes and file
+ * names, in order), source and description, run in `mode`, so the two runs' figures compare.
+ */
+export async function rerunBatch(
+  services: Services,
+  user: User,
+  original: BatchRow,
+  options: { mode: BatchMode; workers?: number | undefined },
+) {
+  const [uploads, settings] = await Promise.all([listImageUploads(services.db, original.id), services.settings.get()]);
+  return services.submit(
+    {
+      owner: user.sub,
+      files: uploads.map((upload) => ({ name: upload.fileName, bytes: upload.content })),
+      mode: options.mode,
+      workers: options.workers,
+      sourceUrl: original.sourceUrl,
+      description: original.description,
+      rerunOf: original.id,
+    },
+    user.role,
+    settings,
+  );
+}
