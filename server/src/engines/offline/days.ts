@@ -60,15 +60,9 @@ function tokens(text: string): DayToken[] {
 }
 
 function range(from: Weekday, to: Weekday): Weekday[] {
-  const days: Weekday[] = [];
-  let index = WEEKDAYS.indexOf(from);
-  for (let steps = 0; steps < 7; steps++) {
-    const day = WEEKDAYS[index % 7]!;
-    days.push(day);
-    if (day === to) break;
-    index++;
-  }
-  return days;
+  const start = WEEKDAYS.indexOf(from);
+  const week = [...WEEKDAYS.slice(start), ...WEEKDAYS.slice(0, start)];
+  return week.slice(0, week.indexOf(to) + 1);
 }
 
 /**
@@ -82,8 +76,7 @@ export function findDays(text: string): { days: Weekday[]; spans: Span[] } {
   const found = tokens(text);
   const days: Weekday[] = [];
   const spans: Span[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const token = found[i]!;
+  for (const [i, token] of found.entries()) {
     const previous = found[i - 1];
     const between = previous ? text.slice(previous.end, token.start).trim().toLowerCase() : null;
     if (previous && between !== null && /^(-|to|thru|through|til|till|until)$/.test(between)) {

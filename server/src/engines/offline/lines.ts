@@ -67,8 +67,8 @@ function findVenue(masked: string, structured: boolean): Line["venue"] {
     .map((segment) => cleanName(segment))
     .filter(Boolean);
   for (const segment of segments) {
-    const explicit = EXPLICIT.exec(segment) ?? LABELLED.exec(segment);
-    const name = explicit && cleanName(explicit[1]!);
+    const [, named] = EXPLICIT.exec(segment) ?? LABELLED.exec(segment) ?? [];
+    const name = named && cleanName(named);
     if (name && nameLike(name)) return { name: capitalize(titleCase(name)), evidence: "explicit" };
   }
   for (const segment of segments) {

@@ -15,7 +15,7 @@ export function normalizeLine(raw: string): string {
       .replace(/(?<=[A-Z])\|/g, "I")
       .replace(/\b[A-Z]+l[A-Z]+\b/g, (word) => word.replace(/l/g, "I"))
       // DJ/KJ read as D], K), D)J, Dj, 0J...
-      .replace(/\b([DdKk])(?:[\]\)\}|]?[Jj][\]\)\}|]?|[\]\)\}|]{1,2})(?=\s)/g, (_, letter: string) => `${letter.toUpperCase()}J`)
+      .replace(/\b([DdKk])(?:[\])}|]?[Jj][\])}|]?|[\])}|]{1,2})(?=\s)/g, (_, letter: string) => `${letter.toUpperCase()}J`)
       .replace(/\b0J\b/g, "DJ")
       .replace(/(?<=\b(?:with|w\/|by|host|hosted by)\s)([DK])[Il1](?=\s+[A-Z])/gi, (_, letter: string) => `${letter.toUpperCase()}J`)
       .replace(/ w\s?\/(?=\s)/gi, " w/")
@@ -64,7 +64,7 @@ export function cleanName(text: string): string {
     .replace(/^(?:\S*[^\s\p{L}\p{N}'&.,:|\-–/@]\S*\s+)+/u, "")
     .replace(/(?:\s+\S*[^\s\p{L}\p{N}'&.,:|\-–/!)]\S*)+$/u, "")
     .replace(/^[\s\-–:|,.;/'"~=_>)\]}]+/, "")
-    .replace(/[\s\-–:|,;/'"~=_<(\[{]+$/, "")
+    .replace(/[\s\-–:|,;/'"~=_<([{]+$/, "")
     .replace(/(?<![A-Z])\.$/, "")
     .replace(/!+$/, "")
     .trim();

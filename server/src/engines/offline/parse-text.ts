@@ -17,11 +17,18 @@ interface Slot {
   date: string | null;
 }
 
+/** A line that names a venue, by its index in the text. */
+interface VenueLine {
+  index: number;
+  venue: NonNullable<Line["venue"]>;
+}
+
+const venueLinesOf = (lines: Line[]): VenueLine[] => lines.flatMap((line, index) => (line.venue ? [{ index, venue: line.venue }] : []));
+
 const EVIDENCE_RANK: Record<VenueEvidence, number> = { explicit: 3, structural: 2, keyword: 1, plain: 0 };
 
 /** Evidence first; then a name with a venue word ("Pub", "Tavern"), then one of several words over a lone word. */
-function venueScore(line: Line): number {
-  const venue = line.venue!;
+function venueScore(venue: VenueLine["venue"]): number {
   return EVIDENCE_RANK[venue.evidence] * 4 + (hasVenueWord(venue.name) ? 2 : 0) + (venue.name.includes(" ") ? 1 : 0);
 }
 
@@ -63,29 +70,35 @@ function findSlots(lines: Line[]): Slot[] {
   return slots;
 }
 
-/** The venue line each slot belongs to, or null when the text never names one. */
-function assignVenues(lines: Line[], slots: Slot[]): (number | null)[] {
-  const candidates = lines.flatMap((line, i) => (line.venue ? [i] : []));
-  const distinctNames = new Set(candidates.map((i) => key(lines[i]!.venue!.name)));
-  const dayFirst = candidates.length === 0 || (slots[0] !== undefined && slots[0].line <= candidates[0]!);
+/** The venue line each slot belongs to, or undefined when the text never names one. */
+function assignVenues(lines: Line[], slots: Slot[]): (VenueLine | undefined)[] {
+  const candidates = venueLinesOf(lines);
+  const first = candidates[0];
+  const distinctNames = new Set(candidates.map(({ venue }) => key(venue.name)));
+  const dayFirst = !first || (slots[0] !== undefined && slots[0].line <= first.index);
   const best = (from: number, to: number) =>
     candidates
-      .filter((i) => i >= from && i < to)
-      .reduce<number | null>((chosen, i) => (chosen === null || venueScore(lines[i]!) > venueScore(lines[chosen]!) ? i : chosen), null);
+      .filter(({ index }) => index >= from && index < to)
+      .reduce<VenueLine | undefined>(
+        (chosen, line) => (!chosen || venueScore(line.venue) > venueScore(chosen.venue) ? line : chosen),
+        undefined,
+      );
 
   return slots.map((slot, k) => {
     const next = slots[k + 1]?.line ?? lines.length;
-    if (dayFirst) return best(slot.line, next) ?? (distinctNames.size === 1 ? candidates[0]! : null);
-    const before = candidates.filter((i) => i <= slot.line).at(-1);
+    if (dayFirst) return best(slot.line, next) ?? (distinctNames.size === 1 ? first : undefined);
+    const before = candidates.filter(({ index }) => index <= slot.line).at(-1);
     return before ?? best(slot.line, next);
   });
 }
 
 /** Each address, phone and website line belongs to the venue named closest above it. */
-function venueDetails(lines: Line[]): Map<number, Omit<Venue, "name" | "confidence">> {
-  const candidates = lines.flatMap((line, i) => (line.venue ? [i] : []));
-  const details = new Map<number, Omit<Venue, "name" | "confidence">>();
-  for (const i of candidates) details.set(i, { address: null, city: null, state: null, zip: null, phone: null, website: null });
+function venueDetails(lines: Line[]): Map<number, Omit<Venue, "confidence">> {
+  const details = new Map<number, Omit<Venue, "confidence">>();
+  for (const { index, venue } of venueLinesOf(lines)) {
+    details.set(index, { name: venue.name, address: null, city: null, state: null, zip: null, phone: null, website: null });
+  }
+  const candidates = [...details.keys()];
   lines.forEach((line, i) => {
     if (!line.address && !line.phone) return;
     const owner = line.venue ? i : (candidates.filter((c) => c < i).at(-1) ?? candidates.find((c) => c > i));
@@ -101,14 +114,11 @@ function venueDetails(lines: Line[]): Map<number, Omit<Venue, "name" | "confiden
 }
 
 function hostFor(lines: Line[], slot: Slot, venueLine: number, end: number, onlyHost: Host | null): Host | null {
-  if (lines[slot.line]!.host) return lines[slot.line]!.host;
-  if (lines[venueLine]!.host) return lines[venueLine]!.host;
+  const own = lines[slot.line]?.host ?? lines[venueLine]?.host;
+  if (own) return own;
   const from = Math.min(slot.line, venueLine);
-  for (let i = from; i < end; i++) {
-    const line = lines[i]!;
-    if (line.host && (i === venueLine || !line.venue)) return line.host;
-  }
-  return onlyHost;
+  const near = lines.slice(from, end).find((line, offset) => line.host && (from + offset === venueLine || !line.venue));
+  return near?.host ?? onlyHost;
 }
 
 function showConfidence(ocr: number, slot: Slot, evidence: VenueEvidence, hasHost: boolean): number {
@@ -123,33 +133,39 @@ function showConfidence(ocr: number, slot: Slot, evidence: VenueEvidence, hasHos
   return round(ocr * score);
 }
 
+/** A line that names the karaoke company, by its index in the text. */
+interface VendorLine {
+  index: number;
+  name: string;
+}
+
 interface ShowsFound {
   shows: Show[];
   venueLines: Set<number>;
   hosts: Host[];
 }
 
-function buildShows(lines: Line[], slots: Slot[], vendorLines: number[], ocr: number): ShowsFound {
+function buildShows(lines: Line[], slots: Slot[], vendorLines: VendorLine[], ocr: number): ShowsFound {
   const venueOf = assignVenues(lines, slots);
-  const vendorNames = new Set(vendorLines.map((i) => key(lines[i]!.vendor!)));
+  const vendorNames = new Set(vendorLines.map(({ name }) => key(name)));
   // A host printed on a line of its own, and the only one, hosts every show ("Hosted by KJ Sarah").
   const hostLines = [...new Map(lines.flatMap((line) => (line.host ? [[key(line.host.name), line] as const] : []))).values()];
-  const onlyHost = hostLines.length === 1 && !hostLines[0]!.venue && hostLines[0]!.days.length === 0 ? hostLines[0]!.host : null;
-  const anchors = [...slots.map((slot) => slot.line), ...venueOf.flatMap((v) => (v === null ? [] : [v]))].sort((a, b) => a - b);
+  const hostLine = hostLines.length === 1 ? hostLines[0] : undefined;
+  const onlyHost = hostLine && !hostLine.venue && hostLine.days.length === 0 ? hostLine.host : null;
+  const anchors = [...slots.map((slot) => slot.line), ...venueOf.flatMap((v) => (v ? [v.index] : []))].sort((a, b) => a - b);
   // One company on the flyer runs every show; with several, the nearest one named above.
   const vendorFor = (line: number) => {
-    if (vendorNames.size === 1) return lines[vendorLines[0]!]!.vendor;
-    const above = vendorLines.filter((i) => i < line).at(-1);
-    return above === undefined ? null : lines[above]!.vendor;
+    const vendor = vendorNames.size === 1 ? vendorLines[0] : vendorLines.filter(({ index }) => index < line).at(-1);
+    return vendor?.name ?? null;
   };
 
   const shows = new Map<string, Show>();
   const venueLines = new Set<number>();
   const hosts = new Map<string, Host>();
   slots.forEach((slot, k) => {
-    const venueLine = venueOf[k];
-    if (venueLine === null || venueLine === undefined) return;
-    const venue = lines[venueLine]!.venue!;
+    const assigned = venueOf[k];
+    if (!assigned) return;
+    const { index: venueLine, venue } = assigned;
     const end = anchors.find((a) => a > Math.max(slot.line, venueLine)) ?? lines.length;
     const host = hostFor(lines, slot, venueLine, end, onlyHost);
     venueLines.add(venueLine);
@@ -176,9 +192,8 @@ function buildShows(lines: Line[], slots: Slot[], vendorLines: number[], ocr: nu
 /** The venues the shows use, plus any other name printed with an address; one entry per name. */
 function buildVenues(lines: Line[], used: Set<number>, ocr: number): Venue[] {
   const venues = new Map<string, Venue>();
-  for (const [i, detail] of venueDetails(lines)) {
+  for (const [i, { name, ...detail }] of venueDetails(lines)) {
     if (!used.has(i) && !detail.address) continue;
-    const name = lines[i]!.venue!.name;
     const existing = venues.get(key(name));
     if (!existing) venues.set(key(name), { name, ...detail, confidence: 0 });
     else for (const field of ["address", "city", "state", "zip", "phone"] as const) existing[field] ??= detail[field];
@@ -204,11 +219,11 @@ export function parseScheduleText(text: string, options: ParseOptions = {}): Ext
   const ocr = round(options.ocrConfidence ?? 1);
   const lines = text.split(/\r?\n/).flatMap((raw) => analyseLine(raw) ?? []);
   promotePlainVenues(lines);
-  const vendorLines = lines.flatMap((line, i) => (line.vendor ? [i] : []));
+  const vendorLines = lines.flatMap((line, index) => (line.vendor ? [{ index, name: line.vendor }] : []));
   const { shows, venueLines, hosts } = buildShows(lines, findSlots(lines), vendorLines, ocr);
   const urls = lines.flatMap((line) => (line.url ? [line.url] : []));
 
-  const vendorNames = [...new Map(vendorLines.map((i) => [key(lines[i]!.vendor!), lines[i]!.vendor!])).values()];
+  const vendorNames = [...new Map(vendorLines.map(({ name }) => [key(name), name])).values()];
   const vendors: Vendor[] = vendorNames.map((name) => ({
     name,
     website: websiteOf(name, urls),

@@ -30,7 +30,7 @@ function takeName(text: string, from: number): { name: string; end: number } | n
     const word = m[0].replace(/[,;:.!)]+$/, "");
     if (!word || NAME_STOP.test(word) || DAY_WORD.test(word) || TIME_WORD.test(word) || COMPANY_WORD.test(word)) break;
     if (!/^[A-Za-z0-9][\w'.-]*$/.test(word) || !/[A-Za-z]/.test(word)) break;
-    if (words.length > 0 && /^[a-z]/.test(word) && /^[A-Z]/.test(words[0]!)) break;
+    if (words[0] && /^[a-z]/.test(word) && /^[A-Z]/.test(words[0])) break;
     words.push(word);
     end = m.index + m[0].length;
     if (word !== m[0]) break;
@@ -43,8 +43,9 @@ function takeName(text: string, from: number): { name: string; end: number } | n
 export function findHost(text: string): Host | null {
   const prefixed = /(?:\b(?:with|w\/|featuring|feat\.?|ft\.?|hosted\s+by|host(?:ed)?:?|by)\s+)?\b(DJ|KJ|VJ)\.?\s+/i.exec(text);
   if (prefixed) {
+    const [, title = ""] = prefixed;
     const name = takeName(text, prefixed.index + prefixed[0].length);
-    if (name) return { name: `${prefixed[1]!.toUpperCase()} ${name.name}`, prefixed: true, span: [prefixed.index, name.end] };
+    if (name) return { name: `${title.toUpperCase()} ${name.name}`, prefixed: true, span: [prefixed.index, name.end] };
   }
   const hosted = /\b(?:hosted\s+by|host(?:ed)?\s*:|your\s+host:?)\s+/i.exec(text);
   if (hosted) {
@@ -65,18 +66,18 @@ const VENDOR_BY =
  * company name ("MIC DROP PRODUCTIONS", "Sing It Loud Karaoke").
  */
 export function findVendor(text: string): string | null {
-  const by = VENDOR_BY.exec(text);
-  if (by) {
-    const name = cleanName(by[1]!);
+  const [, byName] = VENDOR_BY.exec(text) ?? [];
+  if (byName) {
+    const name = cleanName(byName);
     if (!/^(DJ|KJ|VJ)\b/i.test(name) && /[A-Za-z]{2}/.test(name)) return titleCase(name);
   }
   if (/[!?:\d]/.test(text) || /\b(with|w\/)\s/i.test(text)) return null;
   // A social post's round avatar in front of the page name reads as "O" or "@".
-  const line = VENDOR_LINE.exec(cleanName(text).replace(/^[Oo0@©®Qe]\s+(?=[A-Z])/, ""));
-  if (!line) return null;
-  const head = line[1]!.split(" ");
+  const [, name, suffix] = VENDOR_LINE.exec(cleanName(text).replace(/^[Oo0@©®Qe]\s+(?=[A-Z])/, "")) ?? [];
+  if (!name || !suffix) return null;
+  const head = name.split(" ");
   if (head.every((word) => VENDOR_STOP.test(word)) || head.some((word) => DAY_WORD.test(word)) || head.length > 5) return null;
-  return titleCase(cleanName(`${line[1]} ${line[2]}`));
+  return titleCase(cleanName(`${name} ${suffix}`));
 }
 
 /** "@handle" mentions (not "@ Venue"). */
@@ -84,7 +85,8 @@ export function findHandles(text: string): { handles: string[]; spans: Span[] } 
   const handles: string[] = [];
   const spans: Span[] = [];
   for (const m of text.matchAll(/(?<![\w.])@([A-Za-z0-9_.]{2,30})/g)) {
-    handles.push(`@${m[1]!.replace(/\.$/, "")}`);
+    const [, handle = ""] = m;
+    handles.push(`@${handle.replace(/\.$/, "")}`);
     spans.push([m.index, m.index + m[0].length]);
   }
   return { handles, spans };

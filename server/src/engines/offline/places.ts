@@ -13,7 +13,8 @@ const STATES = new Set(
   ),
 );
 
-const STREET_SUFFIX = String.raw`st|street|ave|avenue|av|rd|road|blvd|boulevard|dr|drive|ln|lane|way|pkwy|parkway|hwy|highway|ct|court|pl|place|cir|circle|ter|terrace|trl|trail|pike|sq|square|broadway|loop|row|plaza|expy|fwy|route|rte|tpke|turnpike|center|ctr|crossing|xing|run|path`;
+const STREET_SUFFIX =
+  "st|street|ave|avenue|av|rd|road|blvd|boulevard|dr|drive|ln|lane|way|pkwy|parkway|hwy|highway|ct|court|pl|place|cir|circle|ter|terrace|trl|trail|pike|sq|square|broadway|loop|row|plaza|expy|fwy|route|rte|tpke|turnpike|center|ctr|crossing|xing|run|path";
 const SUFFIX_WORD = new RegExp(String.raw`^(?:${STREET_SUFFIX})\.?$`, "i");
 const HOUSE_NUMBER = /^\d{1,6}[A-Za-z]?\s+[A-Za-z0-9]/;
 const STATE_ZIP = /^(.*?)[,\s]+([A-Z0][A-Za-z1|])\.?(?:[,\s]+([\dA-Z]{5})(?:-\d{4})?)?$/;
@@ -42,7 +43,8 @@ export function findUrl(text: string): { url: string; span: Span } | null {
 function splitStreetCity(text: string): { street: string; city: string | null } {
   const words = text.split(" ");
   for (let i = words.length - 2; i >= 1; i--) {
-    if (!SUFFIX_WORD.test(words[i]!)) continue;
+    const word = words[i];
+    if (!word || !SUFFIX_WORD.test(word)) continue;
     let end = i + 1;
     if (/^\d+[A-Za-z]?$|^(N|S|E|W|NE|NW|SE|SW)\.?$/.test(words[end] ?? "")) end++;
     const city = words.slice(end).join(" ");
@@ -70,11 +72,13 @@ export function parseAddress(raw: string): Address | null {
     .replace(/^(.*[,\s][A-Z]{2}\.?\s+\d{5})\b.*$/, "$1");
   const m = STATE_ZIP.exec(text);
   if (!m) return streetOnly(text);
-  const state = stateCode(m[2]!);
+  const [, place = "", code = ""] = m;
+  const state = stateCode(code);
   const zip = m[3] && /^\d{5}$/.test(m[3]) ? m[3] : null;
-  const segments = m[1]!.split(/\s*,\s*/).filter(Boolean);
-  if (segments.length >= 2) {
-    const city = segments.pop()!.replace(/[.,]+$/, "");
+  const segments = place.split(/\s*,\s*/).filter(Boolean);
+  const last = segments.length >= 2 ? segments.pop() : undefined;
+  if (last !== undefined) {
+    const city = last.replace(/[.,]+$/, "");
     const street = segments.join(", ");
     // With a city and state after it, a street whose house number OCR garbled still counts.
     if (!(isStreet(street) || hasSuffix(street)) || /\d/.test(city)) return null;
@@ -90,17 +94,14 @@ export function parseAddress(raw: string): Address | null {
 
 function streetOnly(text: string): Address | null {
   if (!isStreet(text)) return null;
-  const segments = text.split(/\s*,\s*/);
-  const street = segments[0]!;
+  const [street = "", second, ...more] = text.split(/\s*,\s*/);
   if (!hasSuffix(street)) return null;
-  const city = segments.length === 2 && !/\d/.test(segments[1]!) ? segments[1]! : null;
+  const city = second !== undefined && more.length === 0 && !/\d/.test(second) ? second : null;
   return { street, city, state: null, zip: null };
 }
 
-const VENUE_WORDS = new RegExp(
-  String.raw`\b(?:pub|bar|grill|grille|tavern|lounge|saloon|inn|cantina|club|taproom|tap|brewery|brewing|brewpub|cafe|café|restaurant|bistro|cellar|hideaway|den|room|hall|house|kitchen|pizza|pizzeria|sports|roadhouse|cabaret|lanes|bowl|bowling|lodge|legion|vfw|station|depot|shack|hut|joint|alehouse|taverna|cocktails|spirits|winery|diner|cove|garden|patio|bbq|billiards|hotel|casino|speakeasy|barn|ranch|cantina|bar & grill|icehouse|beer|wings)\b`,
-  "i",
-);
+const VENUE_WORDS =
+  /\b(?:pub|bar|grill|grille|tavern|lounge|saloon|inn|cantina|club|taproom|tap|brewery|brewing|brewpub|cafe|café|restaurant|bistro|cellar|hideaway|den|room|hall|house|kitchen|pizza|pizzeria|sports|roadhouse|cabaret|lanes|bowl|bowling|lodge|legion|vfw|station|depot|shack|hut|joint|alehouse|taverna|cocktails|spirits|winery|diner|cove|garden|patio|bbq|billiards|hotel|casino|speakeasy|barn|ranch|cantina|bar & grill|icehouse|beer|wings)\b/i;
 
 export function hasVenueWord(text: string): boolean {
   return VENUE_WORDS.test(text);

@@ -21,7 +21,7 @@ interface Clock {
 }
 
 const CLOCK = String.raw`(\d{1,2})(?:\s?[:.]\s?(\d{2}))?(?:\s?([ap])(?:\.?\s?m)?\.?(?![a-z]))?`;
-const WORD_TIME = String.raw`midnight|noon`;
+const WORD_TIME = "midnight|noon";
 const OPEN_END = String.raw`close|closing|late|\?+`;
 const SEPARATOR = String.raw`\s*(?:-+|~|\bto\b|\btil+\b|\btill\b|'til\b|\buntil\b|\bthru\b)\s*`;
 
@@ -29,7 +29,7 @@ const RANGE = new RegExp(
   String.raw`(?<![\d:.$])(?:${CLOCK}|(${WORD_TIME}))${SEPARATOR}(?:${CLOCK}|(${WORD_TIME})|(${OPEN_END}))(?![\d:])`,
   "gi",
 );
-const SINGLE = new RegExp(String.raw`(?<![\d:.$])(\d{1,2})(?:\s?[:.]\s?(\d{2}))?\s?([ap])\.?\s?m\.?(?![a-z\d])`, "gi");
+const SINGLE = /(?<![\d:.$])(\d{1,2})(?:\s?[:.]\s?(\d{2}))?\s?([ap])\.?\s?m\.?(?![a-z\d])/gi;
 const SINGLE_24 = /(?<![\d:.$])([01]\d|2[0-3]):([0-5]\d)(?![\d:])/g;
 
 function clock(hour?: string, minute?: string, meridiem?: string): Clock | null {
@@ -123,18 +123,21 @@ function isoDate(year: number, month: number, day: number): string | null {
 
 /** A calendar date printed with its year ("3/14/2025", "March 14, 2025", "2025-03-14"); else null. */
 export function findDate(text: string): { date: string; span: Span } | null {
-  const patterns: [RegExp, (m: RegExpExecArray) => string | null][] = [
-    [/\b(20\d\d)-(\d\d)-(\d\d)\b/, (m) => isoDate(+m[1]!, +m[2]!, +m[3]!)],
-    [/\b(\d{1,2})\/(\d{1,2})\/(20\d\d|\d\d)\b/, (m) => isoDate(m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!, +m[1]!, +m[2]!)],
+  // Each pattern has exactly three groups, none optional.
+  const patterns: [RegExp, (a: string, b: string, c: string) => string | null][] = [
+    [/\b(20\d\d)-(\d\d)-(\d\d)\b/, (year, month, day) => isoDate(+year, +month, +day)],
+    [/\b(\d{1,2})\/(\d{1,2})\/(20\d\d|\d\d)\b/, (month, day, year) => isoDate(year.length === 2 ? 2000 + +year : +year, +month, +day)],
     [
       /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(20\d\d)\b/i,
-      (m) => isoDate(+m[3]!, MONTHS.indexOf(m[1]!.slice(0, 3).toLowerCase()) + 1, +m[2]!),
+      (month, day, year) => isoDate(+year, MONTHS.indexOf(month.slice(0, 3).toLowerCase()) + 1, +day),
     ],
   ];
   for (const [pattern, read] of patterns) {
     const m = pattern.exec(text);
-    const date = m && read(m);
-    if (m && date) return { date, span: [m.index, m.index + m[0].length] };
+    if (!m) continue;
+    const [, a = "", b = "", c = ""] = m;
+    const date = read(a, b, c);
+    if (date) return { date, span: [m.index, m.index + m[0].length] };
   }
   return null;
 }
