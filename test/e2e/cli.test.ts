@@ -193,7 +193,7 @@ describe("the showscan command line", () => {
     const payload = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"));
     expect(payload).toMatchObject({ role: "admin", sub: "bob" });
     expect(payload.exp - payload.iat).toBe(30 * 24 * 3600);
-    expect(await testTokens.verify(token)).toEqual({ sub: "bob", role: "admin" });
+    expect(await testTokens.verify(token)).toEqual({ sub: "bob", role: "admin", expiresAt: new Date(payload.exp * 1000) });
 
     const bad = await showscan(["token", "--role", "root", "--sub", "bob"], { JWT_SECRET: TEST_JWT_SECRET });
     expect(bad.code).toBe(2);
