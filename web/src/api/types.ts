@@ -15,3 +15,6 @@ export type BatchListItem = Outputs["batch"]["list"]["items"][number];
 export type BatchListFilter = Inputs["batch"]["list"];
 export type Settings = Outputs["settings"]["get"];
 export type Rejection = Outputs["batch"]["analyze"]["rejected"][number];
+export type BatchStatus = BatchListItem["status"];
+export type AttemptOutcome = BatchAttempt["outcome"];
+export type SettingsPatch = Inputs["settings"]["update"];

@@ -2,6 +2,7 @@ import {
   createColumnHelper,
   flexRender,
   getCoreRowModel,
+  getPaginationRowModel,
   getSortedRowModel,
   type SortingState,
   useReactTable,
@@ -12,6 +13,8 @@ import { timeRange, weekday } from "../lib/format";
 
 const DAY_ORDER = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const column = createColumnHelper<MergedShow>();
+/** A night's worth of flyers yields hundreds of shows: a page of them at a time stays readable. */
+const PAGE_SIZE = 25;
 
 const conflictText = (conflicts: MergedShow["conflicts"]) =>
   Object.entries(conflicts)
@@ -72,6 +75,9 @@ export function ResultsTable({ shows, images }: { shows: MergedShow[]; images: B
     onSortingChange: setSorting,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
+    getPaginationRowModel: getPaginationRowModel(),
+    initialState: { pagination: { pageSize: PAGE_SIZE } },
+    autoResetPageIndex: false,
     getRowId: (show) => show.key,
   });
   if (shows.length === 0) return <p className="muted">No shows found yet.</p>;
@@ -106,6 +112,19 @@ export function ResultsTable({ shows, images }: { shows: MergedShow[]; images: B
           ))}
         </tbody>
       </table>
+      {table.getPageCount() > 1 && (
+        <nav className="row pager" aria-label="Pages of shows">
+          <button type="button" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>
+            Previous
+          </button>
+          <span>
+            Page {table.getState().pagination.pageIndex + 1} of {table.getPageCount()}
+          </span>
+          <button type="button" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>
+            Next
+          </button>
+        </nav>
+      )}
     </div>
   );
 }
