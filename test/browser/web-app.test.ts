@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokens } from "../../server/src/auth/tokens";
@@ -24,6 +25,9 @@ async function watchProgress(page: Page, total: number, timeoutMs: number): Prom
   }
   throw new Error(`the progress bar did not reach ${total} in ${timeoutMs} ms; it showed ${seen.join(", ")}`);
 }
+
+/** The README's pictures: what a person sees first, at the viewport's size (written beside the artifacts). */
+const pictureFile = (name: string) => fileURLToPath(new URL(`./artifacts/readme-${name}.png`, import.meta.url));
 
 /** The seconds in a "Wall time" cell such as "7.4 s" or "1 min 3 s". */
 function seconds(text: string): number {
@@ -107,6 +111,7 @@ describe("the web app in Chromium, against the service as npm start runs it", ()
     expect(readBefore).toBeGreaterThan(0);
     await expect(page.getByLabel("Live figures").textContent()).resolves.toMatch(/of 3 workers/);
     await saveScreenshot(page, "admin-mid-batch");
+    await page.screenshot({ path: pictureFile("admin-mid-batch") });
 
     const beforeReload = await progressNow(page);
     await page.reload();
@@ -162,8 +167,9 @@ describe("the web app in Chromium, against the service as npm start runs it", ()
     const bars = timeline.locator(".attempt");
     await expect.poll(() => bars.count()).toBeGreaterThanOrEqual(30);
     await expect(bars.first().getAttribute("aria-label")).resolves.toMatch(/attempt 1/);
-    await bars.first().focus();
+    await bars.nth(3).focus();
     await saveScreenshot(page, "batch-timeline");
+    await timeline.screenshot({ path: pictureFile("batch-timeline") });
     tab.expectNoConsoleErrors();
   });
 
@@ -230,6 +236,7 @@ describe("the web app in Chromium, against the service as npm start runs it", ()
     await page.getByRole("list", { name: "Shows found" }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(page, "submit-phone-results");
+    await page.screenshot({ path: pictureFile("submit-phone") });
     tab.expectNoConsoleErrors();
   });
 

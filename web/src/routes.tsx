@@ -1,11 +1,14 @@
+import { lazy } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 import { useSession } from "./auth/session";
 import { AdminOnly, Shell } from "./layout/shell";
-import { AdminPage } from "./routes/admin-page";
-import { BatchPage } from "./routes/batch-page";
-import { HistoryPage } from "./routes/history-page";
-import { SettingsPage } from "./routes/settings-page";
 import { SubmitPage } from "./routes/submit-page";
+
+// A singer's phone loads the submit page only; the admin pages (tables, charts) come when opened.
+const AdminPage = lazy(() => import("./routes/admin-page").then((m) => ({ default: m.AdminPage })));
+const BatchPage = lazy(() => import("./routes/batch-page").then((m) => ({ default: m.BatchPage })));
+const HistoryPage = lazy(() => import("./routes/history-page").then((m) => ({ default: m.HistoryPage })));
+const SettingsPage = lazy(() => import("./routes/settings-page").then((m) => ({ default: m.SettingsPage })));
 
 function Home() {
   const { user } = useSession();

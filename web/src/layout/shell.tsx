@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router";
 import { useSession } from "../auth/session";
 
@@ -26,7 +27,9 @@ export function Shell() {
           </button>
         </div>
       </header>
-      <Outlet />
+      <Suspense fallback={<p className="status-line">Loading…</p>}>
+        <Outlet />
+      </Suspense>
     </>
   );
 }

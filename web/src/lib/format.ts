@@ -18,6 +18,7 @@ export function clock(hhmm: string | null | undefined): string {
   const match = hhmm?.match(/^(\d{1,2}):(\d{2})$/);
   if (!match) return "";
   const hours = Number(match[1]);
+  if (hours % 24 === 0 && match[2] === "00") return "midnight";
   const suffix = hours >= 12 ? "pm" : "am";
   return `${hours % 12 || 12}:${match[2]} ${suffix}`;
 }
