@@ -10,8 +10,19 @@ export default defineConfig({
         test: {
           name: "test",
           include: ["test/**/*.test.ts"],
-          exclude: ["**/node_modules/**"],
+          exclude: ["**/node_modules/**", "test/browser/**"],
           globalSetup: ["test/support/global-postgres.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/support/global-postgres.ts", "test/browser/support/global-build.ts"],
+          // One Chromium and one service at a time on a 2-core machine: these files run one by one,
+          // after the other projects' files.
+          fileParallelism: false,
         },
       },
     ],
