@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -60,7 +61,12 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   const lockPath = path.join(root, "postgres.json");
   mkdirSync(root, { recursive: true });
   // Run as root, Postgres runs as its own user, who must be able to reach the data folder.
-  if (process.getuid?.() === 0) chmodSync(root, 0o755);
+  if (process.getuid?.() === 0) {
+    chmodSync(root, 0o755);
+    // Its binaries live in this project's node_modules, so the project's folder must be reachable too.
+    const blocked = folderOthersCannotEnter([root, fileURLToPath(new URL("../", import.meta.url))]);
+    if (blocked) throw new EmbeddedPostgresUnreachable(root, blocked);
+  }
 
   const previous: Lockfile | null = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, "utf8")) : null;
   if (previous && previous.ownerPid !== process.pid && isAlive(previous.ownerPid) && existsSync(path.join(dataDir, "postmaster.pid"))) {
@@ -96,6 +102,43 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   await pg.start();
   if (!initialised) await pg.createDatabase("showscan");
   return { url: urlFor(lock), stop: () => pg.stop() };
+}
+
+/** Why the embedded Postgres cannot run here, in one sentence that says what to do instead. */
+export class EmbeddedPostgresUnreachable extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly blocked: string,
+  ) {
+    super(
+      `the embedded Postgres cannot start: run as root, it runs as the user "postgres", who may not enter ${blocked}; ` +
+        "clone the project into a folder other users can enter (such as /srv or /opt), run it as a regular user, or set DATABASE_URL to a Postgres server",
+    );
+    this.name = "EmbeddedPostgresUnreachable";
+  }
+}
+
+/**
+ * The first folder on the way to one of `targets` that users other than its owner may not
+ * enter (a root user's home folder is the usual one), or null when every one is reachable.
+ */
+export function folderOthersCannotEnter(targets: string[]): string | null {
+  for (const target of targets) {
+    let dir = path.resolve(target);
+    const chain: string[] = [];
+    while (true) {
+      chain.unshift(dir);
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    for (const folder of chain) {
+      if (!existsSync(folder)) break;
+      const stat = statSync(folder);
+      if (stat.isDirectory() && (stat.mode & 0o001) === 0) return folder;
+    }
+  }
+  return null;
 }
 
 const urlFor = (lock: Lockfile) => `postgres://${USER}:${encodeURIComponent(lock.password)}@127.0.0.1:${lock.port}/showscan`;

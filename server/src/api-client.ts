@@ -1,5 +1,6 @@
-import { createTRPCClient, createWSClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, wsLink } from "@trpc/client";
+import { createTRPCClient, createWSClient } from "@trpc/client";
 import WebSocket from "ws";
+import { apiLinks } from "./api-links";
 import type { AppRouter } from "./trpc/routers/index";
 
 /**
@@ -15,19 +16,7 @@ export function createApiClient(baseUrl: string, token?: string) {
     retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
     lazy: { enabled: true, closeMs: 0 },
   });
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: wsLink({ client: wsClient }),
-        false: splitLink({
-          condition: (op) => isNonJsonSerializable(op.input),
-          true: httpLink({ url: `${baseUrl}/trpc`, headers }),
-          false: httpBatchLink({ url: `${baseUrl}/trpc`, headers }),
-        }),
-      }),
-    ],
-  });
+  const client = createTRPCClient<AppRouter>({ links: apiLinks({ url: `${baseUrl}/trpc`, wsClient, headers }) });
   return { client, close: () => wsClient.close() };
 }
 

@@ -71,14 +71,18 @@ describe("the web app in Chromium, against the service as npm start runs it", ()
     await page.getByRole("heading", { name: "Submit a show" }).waitFor();
     expect(new URL(page.url()).hash).toBe("");
 
-    await page.getByLabel("Screenshots", { exact: true }).setInputFiles(asFiles(flyers.slice(0, 4)));
-    await page.getByText("4 screenshots chosen").waitFor();
+    const notes = { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a flyer") };
+    // Named .png and sent as one, but text: only the server, reading its bytes, can tell.
+    const disguised = { name: "disguised.png", mimeType: "image/png", buffer: Buffer.from("hello, not a png") };
+    await page.getByLabel("Screenshots", { exact: true }).setInputFiles([...asFiles(flyers.slice(0, 4)), notes, disguised]);
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/Left out.*notes\.txt/);
+    await page.getByText("5 screenshots chosen").waitFor();
     await page.getByRole("button", { name: `Remove ${flyers[3]?.name}` }).click();
-    await page.getByText("3 screenshots chosen").waitFor();
-    await expect.poll(() => page.getByRole("list", { name: "Chosen screenshots" }).getByRole("img").count()).toBe(3);
+    await page.getByText("4 screenshots chosen").waitFor();
+    await expect.poll(() => page.getByRole("list", { name: "Chosen screenshots" }).getByRole("img").count()).toBe(4);
     await saveScreenshot(page, "submit-chosen");
 
-    await page.getByRole("button", { name: "Send 3 screenshots" }).click();
+    await page.getByRole("button", { name: "Send 4 screenshots" }).click();
     const seen = await watchProgress(page, 3, 30_000);
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.at(-1)).toBe(3);
@@ -89,6 +93,9 @@ describe("the web app in Chromium, against the service as npm start runs it", ()
     await expect.poll(() => cards.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const venue = flyers[0]?.truth.shows[0]?.venue ?? "";
     await expect.poll(() => page.getByRole("list", { name: "Shows found" }).textContent()).toContain(venue);
+    await expect
+      .poll(() => page.getByRole("region", { name: "Images that could not be read" }).textContent())
+      .toMatch(/disguised\.png: not accepted: not an image/);
     await page.getByRole("button", { name: "Send more screenshots" }).waitFor();
     await saveScreenshot(page, "submit-done");
     tab.expectNoConsoleErrors();

@@ -1,3 +1,4 @@
+import { EmbeddedPostgresUnreachable } from "@showscan/db";
 import { Command, InvalidArgumentError, Option, type CommanderError } from "commander";
 import { loadEnv, EnvError, type Env } from "../env";
 import { createLogger } from "../logger";
@@ -62,10 +63,13 @@ async function exitWith(command: () => Promise<number>): Promise<never> {
       process.stderr.write(`showscan: ${error.message}\n`);
       process.exit(EXIT.usage);
     }
-    process.stderr.write(`showscan: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`showscan: ${explained(error) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     process.exit(EXIT.failed);
   }
 }
+
+/** An error that says in its message what to do: printed as that sentence, without a stack. */
+const explained = (error: unknown) => (error instanceof EmbeddedPostgresUnreachable ? error.message : null);
 
 async function run(command: (env: ReturnType<typeof loadEnv>, logger: ReturnType<typeof createLogger>) => Promise<void>) {
   let env: Env;
@@ -78,7 +82,14 @@ async function run(command: (env: ReturnType<typeof loadEnv>, logger: ReturnType
     }
     throw error;
   }
-  await command(env, createLogger(env.LOG_LEVEL));
+  try {
+    await command(env, createLogger(env.LOG_LEVEL));
+  } catch (error) {
+    const sentence = explained(error);
+    if (!sentence) throw error;
+    process.stderr.write(`showscan: ${sentence}\n`);
+    process.exit(EXIT.failed);
+  }
 }
 
 await program.parseAsync(process.argv);

@@ -1,16 +1,14 @@
 import type { AppRouter } from "@showscan/server";
+import { apiLinks } from "@showscan/server/links";
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from "@tanstack/react-query";
-import { createTRPCClient, createWSClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, wsLink } from "@trpc/client";
+import { createTRPCClient, createWSClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import { isUnauthorized } from "../lib/errors";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
-/**
- * The typed client and its links, as the README documents them: subscriptions over the
- * WebSocket (token in connectionParams), FormData uploads over plain HTTP, the rest batched.
- */
+/** The typed client over the shared links, with the token in the headers and the WebSocket's connectionParams. */
 function createClients(token: string, onUnauthorized: () => void) {
   const origin = window.location.origin;
   const headers = () => ({ authorization: `Bearer ${token}` });
@@ -19,19 +17,7 @@ function createClients(token: string, onUnauthorized: () => void) {
     connectionParams: { token },
     retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
   });
-  const trpcClient = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: wsLink({ client: wsClient }),
-        false: splitLink({
-          condition: (op) => isNonJsonSerializable(op.input),
-          true: httpLink({ url: `${origin}/trpc`, headers }),
-          false: httpBatchLink({ url: `${origin}/trpc`, headers }),
-        }),
-      }),
-    ],
-  });
+  const trpcClient = createTRPCClient<AppRouter>({ links: apiLinks({ url: `${origin}/trpc`, wsClient, headers }) });
   // A refused token anywhere sends the visitor back to the sign-in with the reason.
   const onError = (error: unknown) => {
     if (isUnauthorized(error)) onUnauthorized();

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useDropzone } from "react-dropzone";
 import { plural } from "../lib/format";
 
@@ -18,8 +18,22 @@ const sameFile = (a: File, b: File) => a.name === b.name && a.size === b.size &&
 
 /** Drop or pick screenshots, see them, and remove one before sending. */
 export function FilePicker({ label, files, onChange, allowFolder = false }: FilePickerProps) {
-  const add = (incoming: File[]) => onChange([...files, ...incoming.filter((f) => !files.some((g) => sameFile(f, g)))]);
-  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({ accept: ACCEPT, onDrop: add, noClick: true, noKeyboard: true });
+  // Files that are not images are named at once rather than silently left out.
+  const [skipped, setSkipped] = useState<string[]>([]);
+  const add = (incoming: File[], refused: string[] = []) => {
+    setSkipped(refused);
+    onChange([...files, ...incoming.filter((f) => !files.some((g) => sameFile(f, g)))]);
+  };
+  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
+    accept: ACCEPT,
+    onDrop: (accepted, rejections) =>
+      add(
+        accepted,
+        rejections.map((r) => r.file.name),
+      ),
+    noClick: true,
+    noKeyboard: true,
+  });
   const inputId = useId();
   const folderInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -57,12 +71,23 @@ export function FilePicker({ label, files, onChange, allowFolder = false }: File
                 multiple
                 hidden
                 aria-label="Folder of screenshots"
-                onChange={(e) => add([...(e.target.files ?? [])].filter((f) => f.type in ACCEPT))}
+                onChange={(e) => {
+                  const chosen = [...(e.target.files ?? [])];
+                  add(
+                    chosen.filter((f) => f.type in ACCEPT),
+                    chosen.filter((f) => !(f.type in ACCEPT)).map((f) => f.name),
+                  );
+                }}
               />
             </>
           )}
         </div>
       </div>
+      {skipped.length > 0 && (
+        <p role="alert" className="error">
+          Left out, not a JPEG, PNG, WebP or GIF image: {skipped.join(", ")}
+        </p>
+      )}
       {files.length > 0 && (
         <>
           <p className="row spread">

@@ -7,13 +7,15 @@ import { BatchActions } from "../batches/batch-actions";
 import { Comparison } from "../batches/comparison";
 import { FailureList } from "../batches/failure-list";
 import { FilePicker } from "../batches/file-picker";
+import { UploadError } from "../batches/upload-error";
 import { ImageGrid } from "../batches/image-grid";
 import { PerformancePanel } from "../batches/performance-panel";
 import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
 import { ResultsTable } from "../batches/results-table";
 import { type AnalyzeFields, analyzeForm, recallRejected, rememberRejected, useAnalyze } from "../batches/use-analyze";
-import { isFinal, useBatchProgress } from "../batches/use-batch-progress";
-import { explainError, rejectedFiles } from "../lib/errors";
+import { isFinal } from "../batches/use-batch-progress";
+import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
+import { explainError } from "../lib/errors";
 import { plural } from "../lib/format";
 
 /** The admin parser: many screenshots in, every figure live, the merged table and the measured performance out. */
@@ -62,7 +64,6 @@ function AdminForm({ onStarted }: { onStarted: (batchId: string) => void }) {
       },
     });
   };
-  const refused = rejectedFiles(analyze.error);
 
   return (
     <form onSubmit={start} className="stack">
@@ -105,18 +106,7 @@ function AdminForm({ onStarted }: { onStarted: (batchId: string) => void }) {
       <button type="submit" className="primary" disabled={files.length === 0 || analyze.isPending}>
         {analyze.isPending ? "Uploading…" : files.length ? `Analyse ${plural(files.length, "screenshot")}` : "Analyse"}
       </button>
-      {analyze.isError && (
-        <div role="alert" className="error">
-          <p>{explainError(analyze.error)}</p>
-          <ul>
-            {refused.map((r) => (
-              <li key={r.fileName}>
-                <strong>{r.fileName}</strong>: {r.reason}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {analyze.isError && <UploadError error={analyze.error} />}
     </form>
   );
 }
@@ -129,19 +119,9 @@ interface LiveBatchProps {
 }
 
 function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
-  const trpc = useTRPC();
-  const { progress, detail, error, reconnecting } = useBatchProgress(batchId);
-  const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
-  const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
+  const { progress, detail, error, reconnecting, images, shows } = useBatchView(batchId);
   const [rejected] = useState(() => recallRejected(batchId));
-  if (error && !progress) {
-    return (
-      <p role="alert" className="error">
-        {explainError(error)}
-      </p>
-    );
-  }
-  if (!progress) return <p className="status-line">Loading…</p>;
+  if (!progress) return <BatchUnavailable error={error} />;
   const done = isFinal(progress.status);
   return (
     <div className="stack">
@@ -160,12 +140,12 @@ function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
       <BatchActions progress={progress} />
       <section aria-label="Image grid" className="panel">
         <h2>Images</h2>
-        <ImageGrid images={images.data ?? []} />
+        <ImageGrid images={images} />
       </section>
-      <FailureList images={images.data ?? []} rejected={rejected} />
+      <FailureList images={images} rejected={rejected} />
       <section aria-label="Results" className="panel">
         <h2>{done ? "Merged results" : "Merged results so far"}</h2>
-        <ResultsTable shows={results.data?.shows ?? []} images={images.data ?? []} />
+        <ResultsTable shows={shows} images={images} />
       </section>
       {done && detail?.metrics && <PerformancePanel metrics={detail.metrics} />}
       {done && detail && <RunAgain batch={detail} onRerun={onRerun} />}

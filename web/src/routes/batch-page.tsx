@@ -1,14 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router";
-import { useTRPC } from "../api/trpc";
 import { BatchActions } from "../batches/batch-actions";
 import { FailureList } from "../batches/failure-list";
 import { PerformancePanel } from "../batches/performance-panel";
 import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
 import { ResultsTable } from "../batches/results-table";
 import { Timeline } from "../batches/timeline";
-import { useBatchProgress } from "../batches/use-batch-progress";
-import { explainError } from "../lib/errors";
+import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { dateTime } from "../lib/format";
 
 /** One batch, for its owner or an admin: its figures and its attempts laid out in time. */
@@ -22,21 +19,15 @@ export function BatchPage() {
 }
 
 function BatchView({ batchId }: { batchId: string }) {
-  const trpc = useTRPC();
-  const { progress, detail, error, reconnecting } = useBatchProgress(batchId);
-  const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
-  const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
-  if (error && !progress) {
+  const { progress, detail, error, reconnecting, images, shows } = useBatchView(batchId);
+  if (!progress || !detail) {
     return (
       <>
         <h1>Batch</h1>
-        <p role="alert" className="error">
-          {explainError(error)}
-        </p>
+        <BatchUnavailable error={error} />
       </>
     );
   }
-  if (!progress || !detail) return <p className="status-line">Loading…</p>;
   return (
     <div className="stack">
       <h1>Batch of {detail.progress.totalImages} images</h1>
@@ -50,11 +41,11 @@ function BatchView({ batchId }: { batchId: string }) {
       <ProgressFigures progress={progress} />
       <BatchActions progress={progress} />
       {detail.metrics && <PerformancePanel metrics={detail.metrics} />}
-      <Timeline images={images.data ?? []} startedAt={detail.startedAt} />
-      <FailureList images={images.data ?? []} rejected={[]} />
+      <Timeline images={images} startedAt={detail.startedAt} />
+      <FailureList images={images} rejected={[]} />
       <section aria-label="Results" className="panel">
         <h2>Merged results</h2>
-        <ResultsTable shows={results.data?.shows ?? []} images={images.data ?? []} />
+        <ResultsTable shows={shows} images={images} />
       </section>
     </div>
   );

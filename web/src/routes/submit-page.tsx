@@ -2,14 +2,14 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useTRPC } from "../api/trpc";
-import type { Rejection } from "../api/types";
 import { FailureList } from "../batches/failure-list";
 import { FilePicker } from "../batches/file-picker";
+import { UploadError } from "../batches/upload-error";
 import { ProgressBar } from "../batches/progress-panel";
 import { ShowCards } from "../batches/show-cards";
 import { analyzeForm, recallRejected, rememberRejected, useAnalyze } from "../batches/use-analyze";
-import { isFinal, useBatchProgress } from "../batches/use-batch-progress";
-import { explainError, rejectedFiles } from "../lib/errors";
+import { isFinal } from "../batches/use-batch-progress";
+import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { plural } from "../lib/format";
 
 /** A singer's page, phone first: a few screenshots in, the shows found out. */
@@ -34,18 +34,15 @@ function SubmitForm({ onSent }: { onSent: (batchId: string) => void }) {
   const analyze = useAnalyze();
   const [files, setFiles] = useState<File[]>([]);
   const [sourceUrl, setSourceUrl] = useState("");
-  const [refused, setRefused] = useState<Rejection[]>([]);
   const urlId = useId();
 
   const send = (event: FormEvent) => {
     event.preventDefault();
-    setRefused([]);
     analyze.mutate(analyzeForm(files, { sourceUrl: sourceUrl.trim() }), {
       onSuccess: (answer) => {
         rememberRejected(answer.batchId, answer.rejected);
         onSent(answer.batchId);
       },
-      onError: (error) => setRefused(rejectedFiles(error)),
     });
   };
 
@@ -70,47 +67,24 @@ function SubmitForm({ onSent }: { onSent: (batchId: string) => void }) {
       <button type="submit" className="primary" disabled={files.length === 0 || analyze.isPending}>
         {analyze.isPending ? "Sending…" : files.length ? `Send ${plural(files.length, "screenshot")}` : "Send"}
       </button>
-      {analyze.isError && (
-        <div role="alert" className="error">
-          <p>{explainError(analyze.error)}</p>
-          {refused.length > 0 && (
-            <ul>
-              {refused.map((r) => (
-                <li key={r.fileName}>
-                  <strong>{r.fileName}</strong>: {r.reason}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {analyze.isError && <UploadError error={analyze.error} />}
     </form>
   );
 }
 
 function SubmittedBatch({ batchId, onAnother }: { batchId: string; onAnother: () => void }) {
-  const trpc = useTRPC();
-  const { progress, error } = useBatchProgress(batchId);
-  const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
-  const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
+  const { progress, error, images, shows } = useBatchView(batchId);
   const [rejected] = useState(() => recallRejected(batchId));
-  if (error && !progress) {
-    return (
-      <p role="alert" className="error">
-        {explainError(error)}
-      </p>
-    );
-  }
-  if (!progress) return <p className="status-line">Loading…</p>;
+  if (!progress) return <BatchUnavailable error={error} />;
   const done = isFinal(progress.status);
   return (
     <div className="stack">
       <ProgressBar progress={progress} />
       <section aria-label="Shows" className="stack">
         <h2>{done ? "Shows found" : "Shows found so far"}</h2>
-        <ShowCards shows={results.data?.shows ?? []} />
+        <ShowCards shows={shows} />
       </section>
-      <FailureList images={images.data ?? []} rejected={rejected} />
+      <FailureList images={images} rejected={rejected} />
       {done && (
         <button type="button" onClick={onAnother}>
           Send more screenshots

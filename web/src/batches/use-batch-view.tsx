@@ -1,0 +1,23 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../api/trpc";
+import { explainError } from "../lib/errors";
+import { useBatchProgress } from "./use-batch-progress";
+
+/** What every batch page shows: the live progress, the images and the merged shows, kept fresh by the progress stream. */
+export function useBatchView(batchId: string) {
+  const trpc = useTRPC();
+  const live = useBatchProgress(batchId);
+  const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
+  const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
+  return { ...live, images: images.data ?? [], shows: results.data?.shows ?? [] };
+}
+
+/** Shown until a batch's progress is known: why it cannot be, or that it is on its way. */
+export function BatchUnavailable({ error }: { error: unknown }) {
+  if (!error) return <p className="status-line">Loading…</p>;
+  return (
+    <p role="alert" className="error">
+      {explainError(error)}
+    </p>
+  );
+}
