@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { folderOthersCannotEnter } from "../../db/src/embedded";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { generateFlyers, type Flyer } from "../support/flyers";
 import { answerWithTruth, startService, TEST_JWT_SECRET, testTokens, type TestService } from "../support/harness";
@@ -211,6 +212,16 @@ describe("the showscan command line", () => {
       },
       180_000,
     );
+    // Run as root from a folder the postgres user may not enter, the right answer is the sentence.
+    const blocked = process.getuid?.() === 0 ? folderOthersCannotEnter([path.join(dataDir, "postgres"), ROOT]) : null;
+    if (blocked) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `showscan: the embedded Postgres cannot start: run as root, it runs as the user "postgres", who may not enter ${blocked}`,
+      );
+      expect(run.stderr).not.toContain("    at ");
+      return;
+    }
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stderr).toContain("in-process service");
     expect(run.stdout).toContain("📈 Success rate: 4/4 images (100%)");
