@@ -152,10 +152,15 @@ describe("the web app in Chromium, against the service as npm start runs it", ()
     await expect.poll(() => new URL(page.url()).searchParams.get("compare")).toBe(made.parallel);
     made.sequential = new URL(page.url()).searchParams.get("batch") ?? undefined;
     expect(made.sequential).not.toBe(made.parallel);
+    // The finished first run's 30/30 stays on screen until the new batch's view mounts: wait for it.
+    await page.getByRole("link", { name: made.sequential?.slice(0, 8) }).waitFor();
     await watchProgress(page, 30, 120_000);
 
     const comparison = page.getByRole("region", { name: "Comparison" });
-    await comparison.waitFor({ timeout: 15_000 });
+    await comparison.waitFor({ timeout: 15_000 }).catch(async (error: unknown) => {
+      await saveScreenshot(page, "admin-comparison-missing");
+      throw new Error(`no comparison; the page reads: ${(await page.locator("main").textContent())?.slice(0, 1500)}`, { cause: error });
+    });
     const wall = comparison.getByRole("row", { name: /^Wall time/ }).getByRole("cell");
     await expect.poll(() => wall.count()).toBe(2);
     await expect.poll(async () => (await wall.allTextContents()).every((t) => seconds(t) > 0), { timeout: 10_000 }).toBe(true);

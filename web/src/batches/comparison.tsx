@@ -2,6 +2,7 @@ import { useQueries } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../api/trpc";
 import type { BatchDetail } from "../api/types";
+import { explainError } from "../lib/errors";
 import { duration, percent, times } from "../lib/format";
 
 const modeLabel = (b: BatchDetail) => (b.mode === "sequential" ? "Sequential" : `Parallel, ${b.workers} workers`);
@@ -21,6 +22,14 @@ export function Comparison({ batchIds }: { batchIds: [string, string] }) {
   const trpc = useTRPC();
   const results = useQueries({ queries: batchIds.map((batchId) => trpc.batch.byId.queryOptions({ batchId })) });
   const batches = results.flatMap((r) => (r.data ? [r.data] : []));
+  const failed = results.find((r) => r.isError);
+  if (failed) {
+    return (
+      <p role="alert" className="error">
+        The comparison could not be loaded: {explainError(failed.error)}
+      </p>
+    );
+  }
   if (batches.length < 2) return <p className="muted">Loading the comparison…</p>;
   const chart = batches.map((b) => ({ name: modeLabel(b), seconds: b.metrics ? b.metrics.wallMs / 1000 : 0 }));
   return (
