@@ -12,7 +12,6 @@ export type BatchAttempt = BatchImage["attempts"][number];
 export type BatchResults = Outputs["batch"]["results"];
 export type MergedShow = BatchResults["shows"][number];
 export type BatchListItem = Outputs["batch"]["list"]["items"][number];
-export type BatchListFilter = Inputs["batch"]["list"];
 export type Settings = Outputs["settings"]["get"];
 export type Rejection = Outputs["batch"]["analyze"]["rejected"][number];
 export type BatchStatus = BatchListItem["status"];
