@@ -8,3 +8,5 @@ export * from "./queries/results";
 export * from "./queries/progress";
 export * from "./queries/rate-limits";
 export * from "./queries/settings";
+export * from "./queries/merged-items";
+export * from "./queries/catalog";

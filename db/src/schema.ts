@@ -11,6 +11,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   text,
   timestamp,
@@ -33,7 +34,8 @@ export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 export const BATCH_MODES = ["parallel", "sequential"] as const;
 export type BatchMode = (typeof BATCH_MODES)[number];
 
-export const ATTEMPT_OUTCOMES = ["running", "succeeded", "retry", "failed", "cancelled", "lease_expired"] as const;
+/** `cached`: the answer came from an earlier analysis of the same image; no request was made. */
+export const ATTEMPT_OUTCOMES = ["running", "succeeded", "cached", "retry", "failed", "cancelled", "lease_expired"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 export const batches = pgTable(
@@ -53,6 +55,8 @@ export const batches = pgTable(
     sourceUrl: text("source_url"),
     description: text("description"),
     idempotencyKey: text("idempotency_key"),
+    /** Admin option: analyse every image afresh instead of reusing earlier answers. */
+    skipCache: boolean("skip_cache").notNull().default(false),
     totalImages: integer("total_images").notNull(),
     succeededImages: integer("succeeded_images").notNull().default(0),
     failedImages: integer("failed_images").notNull().default(0),
@@ -89,6 +93,10 @@ export const images = pgTable(
     width: integer("width"),
     height: integer("height"),
     duplicateOf: uuid("duplicate_of"),
+    /** The earlier image whose analysis this one reused (same bytes or near-identical picture). */
+    cachedFrom: uuid("cached_from"),
+    /** Engine, model and prompt version of the analysis that succeeded: what the cache matches on. */
+    analysisKey: text("analysis_key"),
     status: text("status", { enum: IMAGE_STATUSES }).notNull().default("queued"),
     attemptCount: integer("attempt_count").notNull().default(0),
     /** Attempts that ended in a per-minute 429: they wait for the quota, not for a fix. */
@@ -110,6 +118,7 @@ export const images = pgTable(
     uniqueIndex("images_batch_position").on(t.batchId, t.position),
     index("images_runnable").on(t.batchId, t.nextAttemptAt).where(sql`status in ('queued', 'running')`),
     index("images_duplicate_of").on(t.duplicateOf),
+    index("images_cache").on(t.analysisKey, t.sha256).where(sql`status = 'succeeded'`),
   ],
 );
 
@@ -140,42 +149,122 @@ export const attempts = pgTable(
   (t) => [index("attempts_batch").on(t.batchId), index("attempts_image").on(t.imageId, t.attemptNumber)],
 );
 
-/** The merged data of a batch, as the API serves it (ParsedKaraokeData plus provenance). */
-export const batchResults = pgTable("batch_results", {
-  batchId: uuid("batch_id")
-    .primaryKey()
-    .references(() => batches.id, { onDelete: "cascade" }),
-  data: jsonb("data").notNull(),
-  updatedAt: tstz("updated_at").notNull().defaultNow(),
-});
+export const ITEM_KINDS = ["show", "venue", "dj", "vendor"] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
 
-/** One row per merged show, for reporting with SQL. */
-export const shows = pgTable(
-  "shows",
+/** Against the catalog: never approved before, the same as an approved item, or approved but now different. */
+export const ITEM_MATCHES = ["new", "known", "changed"] as const;
+export type ItemMatch = (typeof ITEM_MATCHES)[number];
+
+export const REVIEW_STATES = ["pending", "approved", "rejected"] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** The catalog: approved shows, venues, hosts and companies, one row each across all batches. */
+export const catalogItems = pgTable(
+  "catalog_items",
   {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind", { enum: ITEM_KINDS }).notNull(),
+    /** The item's own fields (the extraction's field names), as last approved. */
+    fields: jsonb("fields").$type<Record<string, unknown>>().notNull(),
+    /** The merged items approved into this one, oldest first. */
+    approvedItemIds: uuid("approved_item_ids").array().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("catalog_items_kind").on(t.kind)],
+);
+
+/**
+ * The merged results of a batch, one row per show, venue, host and company: the API's
+ * `batch.results` once the batch ended, and what review works on.
+ */
+export const mergedItems = pgTable(
+  "merged_items",
+  {
+    /** Derived from the batch and the key, so the live merge of a running batch names items the same. */
+    id: uuid("id").primaryKey(),
     batchId: uuid("batch_id")
       .notNull()
       .references(() => batches.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ITEM_KINDS }).notNull(),
+    /** The normalised identity the merge gave the item within its batch. */
     key: text("key").notNull(),
-    venueName: text("venue_name").notNull(),
-    dayOfWeek: text("day_of_week").notNull(),
-    startTime: text("start_time"),
-    endTime: text("end_time"),
-    date: text("date"),
-    djName: text("dj_name"),
-    vendor: text("vendor"),
-    description: text("description"),
-    address: text("address"),
-    city: text("city"),
-    state: text("state"),
-    zip: text("zip"),
-    phone: text("phone"),
+    position: integer("position").notNull(),
+    /** The item's own fields (the extraction's field names), reviewers' edits applied. */
+    fields: jsonb("fields").$type<Record<string, unknown>>().notNull(),
     confidence: doublePrecision("confidence").notNull(),
+    /** Provenance: the images and their succeeded attempts that said it. */
     sourceImageIds: uuid("source_image_ids").array().notNull(),
-    hasConflicts: boolean("has_conflicts").notNull().default(false),
+    sourceAttemptIds: bigint("source_attempt_ids", { mode: "number" }).array().notNull(),
+    /** Per field, every distinct value the images gave, the kept one first. */
+    conflicts: jsonb("conflicts").$type<Record<string, unknown[]>>().notNull(),
+    match: text("match", { enum: ITEM_MATCHES }).notNull().default("new"),
+    catalogItemId: uuid("catalog_item_id").references(() => catalogItems.id, { onDelete: "set null" }),
+    /** For `changed`: the catalog's values of the fields that differ. */
+    previous: jsonb("previous").$type<Record<string, unknown>>(),
+    review: text("review", { enum: REVIEW_STATES }).notNull().default("pending"),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: tstz("reviewed_at"),
   },
-  (t) => [primaryKey({ columns: [t.batchId, t.key] })],
+  (t) => [
+    uniqueIndex("merged_items_batch_kind_key").on(t.batchId, t.kind, t.key),
+    index("merged_items_batch_position").on(t.batchId, t.kind, t.position),
+    index("merged_items_catalog").on(t.catalogItemId),
+  ],
 );
+
+export const REVIEW_ACTIONS = ["approve", "reject", "edit"] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
+
+/** Who did what to which merged item and when; edits keep each changed field's before and after. */
+export const reviewActions = pgTable(
+  "review_actions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => mergedItems.id, { onDelete: "cascade" }),
+    action: text("action", { enum: REVIEW_ACTIONS }).notNull(),
+    actor: text("actor").notNull(),
+    at: tstz("at").notNull().defaultNow(),
+    catalogItemId: uuid("catalog_item_id").references(() => catalogItems.id, { onDelete: "set null" }),
+    changes: jsonb("changes").$type<Record<string, { before: unknown; after: unknown }>>(),
+  },
+  (t) => [index("review_actions_item").on(t.itemId)],
+);
+
+/** The merged shows with their fields as columns, for reporting with SQL. */
+export const mergedShows = pgView("merged_shows", {
+  id: uuid("id").notNull(),
+  batchId: uuid("batch_id").notNull(),
+  venueName: text("venue_name").notNull(),
+  dayOfWeek: text("day_of_week").notNull(),
+  startTime: text("start_time"),
+  endTime: text("end_time"),
+  djName: text("dj_name"),
+  vendor: text("vendor"),
+  address: text("address"),
+  city: text("city"),
+  state: text("state"),
+  zip: text("zip"),
+  phone: text("phone"),
+  confidence: doublePrecision("confidence").notNull(),
+  sourceImageIds: uuid("source_image_ids").array().notNull(),
+  hasConflicts: boolean("has_conflicts").notNull(),
+  match: text("match", { enum: ITEM_MATCHES }).notNull(),
+  review: text("review", { enum: REVIEW_STATES }).notNull(),
+}).as(sql`
+  select id, batch_id,
+    fields->>'venueName' as venue_name, fields->>'dayOfWeek' as day_of_week,
+    fields->>'startTime' as start_time, fields->>'endTime' as end_time,
+    fields->>'djName' as dj_name, fields->>'vendor' as vendor,
+    fields->>'address' as address, fields->>'city' as city, fields->>'state' as state,
+    fields->>'zip' as zip, fields->>'phone' as phone,
+    confidence, source_image_ids, conflicts <> '{}'::jsonb as has_conflicts, match, review
+  from merged_items where kind = 'show'`);
 
 /** Measured figures of a finished batch. */
 export const batchMetrics = pgTable("batch_metrics", {
@@ -195,13 +284,16 @@ export const batchMetrics = pgTable("batch_metrics", {
   promptTokens: integer("prompt_tokens").notNull(),
   outputTokens: integer("output_tokens").notNull(),
   workerUtilisation: doublePrecision("worker_utilisation").notNull(),
+  /** Images answered from the cache: no request, no tokens. */
+  cachedImages: integer("cached_images").notNull().default(0),
   createdAt: tstz("created_at").notNull().defaultNow(),
 });
 
 export type BatchRow = typeof batches.$inferSelect;
 export type ImageRow = typeof images.$inferSelect;
 export type AttemptRow = typeof attempts.$inferSelect;
-export type ShowRow = typeof shows.$inferInsert;
+export type MergedItemRow = typeof mergedItems.$inferSelect;
+export type CatalogItemRow = typeof catalogItems.$inferSelect;
 export type BatchMetricsRow = typeof batchMetrics.$inferSelect;
 
 /** Counters of rate-limiter-flexible's Drizzle store, shared by every process on the database. */

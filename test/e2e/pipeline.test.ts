@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getBatchMetrics, getBatchResults, listAttempts, listImages } from "../../db/src/index";
-import type { MergedResults } from "../../server/src/extraction/merge";
+import { getBatchMetrics, listAttempts, listImages, listMergedItems } from "../../db/src/index";
+import type { MergedShow } from "../../server/src/extraction/merge";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { generateFlyers, type Flyer } from "../support/flyers";
 import { answerWithTruth, startService, waitForBatch, type TestService } from "../support/harness";
@@ -32,7 +32,7 @@ function expectedShows(flyers: Flyer[]) {
   return [...byKey.values()];
 }
 
-const pick = (s: MergedResults["shows"][number]) => ({
+const pick = (s: MergedShow) => ({
   venueName: s.venueName,
   dayOfWeek: s.dayOfWeek,
   startTime: s.startTime,
@@ -88,7 +88,10 @@ describe("40 screenshots through the real pipeline", () => {
     expect(attempts).toHaveLength(fake.requests.length);
     expect(attempts.every((a) => a.outcome === "succeeded" && a.attemptNumber === 1 && a.promptTokens! > 0)).toBe(true);
 
-    const results = (await getBatchResults(service.db, batch.id)) as MergedResults;
+    // What the batch's end stored, one row per merged item.
+    const results = {
+      shows: (await listMergedItems(service.db, batch.id)).filter((i) => i.kind === "show").map((i) => i.fields as unknown as MergedShow),
+    };
     const sortKey = (s: { venueName: string; dayOfWeek: string; startTime: string | null }) =>
       `${s.venueName}|${s.dayOfWeek}|${s.startTime}`;
     const byKey = (a: { venueName: string; dayOfWeek: string; startTime: string | null }, b: typeof a) =>

@@ -1,10 +1,12 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { onlyRow } from "./rows";
-import { attempts, batchMetrics, batchResults, images, shows, type ShowRow } from "../schema";
+import { attempts, batchMetrics, images } from "../schema";
 
 export interface ImageExtraction {
   imageId: string;
+  /** The succeeded attempt that produced it (provenance); null for images answered before attempts were kept. */
+  attemptId: number | null;
   position: number;
   fileName: string;
   extraction: unknown;
@@ -13,25 +15,17 @@ export interface ImageExtraction {
 /** The per-image extractions of a batch's analysed images, in upload order. */
 export async function listExtractions(db: Executor, batchId: string): Promise<ImageExtraction[]> {
   return db
-    .select({ imageId: images.id, position: images.position, fileName: images.fileName, extraction: images.extraction })
+    .select({
+      imageId: images.id,
+      attemptId: sql<number | null>`(select max(${attempts.id}) from ${attempts}
+        where ${attempts.imageId} = ${images.id} and ${attempts.outcome} in ('succeeded', 'cached'))`.mapWith(Number),
+      position: images.position,
+      fileName: images.fileName,
+      extraction: images.extraction,
+    })
     .from(images)
     .where(and(eq(images.batchId, batchId), eq(images.status, "succeeded"), isNotNull(images.extraction)))
     .orderBy(images.position);
-}
-
-/** Replaces the merged results of a batch: the API's document and the reporting rows. */
-export async function saveBatchResults(db: Executor, batchId: string, data: unknown, rows: Omit<ShowRow, "batchId">[]) {
-  await db
-    .insert(batchResults)
-    .values({ batchId, data })
-    .onConflictDoUpdate({ target: batchResults.batchId, set: { data, updatedAt: sql`now()` } });
-  await db.delete(shows).where(eq(shows.batchId, batchId));
-  for (let i = 0; i < rows.length; i += 200) await db.insert(shows).values(rows.slice(i, i + 200).map((r) => ({ ...r, batchId })));
-}
-
-export async function getBatchResults(db: Executor, batchId: string) {
-  const [row] = await db.select({ data: batchResults.data }).from(batchResults).where(eq(batchResults.batchId, batchId));
-  return row?.data ?? null;
 }
 
 /** What the measured figures of a batch are computed from. */

@@ -1,16 +1,15 @@
 import {
   getBatchMetrics,
-  getBatchResults,
   listAttempts,
   listBatches,
-  listExtractions,
+  listMergedItems,
   listImages,
   progressFigures,
   type BatchRow,
   type Database,
 } from "@showscan/db";
-import { mergeExtractions, type MergedResults } from "../extraction/merge";
-import { extractionSchema } from "../extraction/schema";
+import { mergeBatch } from "../results/merge-batch";
+import { type BatchResults, toBatchResults } from "../results/results";
 import { toProgress } from "../pipeline/progress";
 
 /** Plain words for each error class, for people reading a batch's images. */
@@ -79,12 +78,14 @@ export async function batchImages(db: Database, batchId: string) {
   }));
 }
 
-/** The merged data: stored once the batch ended, merged from what is in so far while it runs. */
-export async function batchResults(db: Database, batch: BatchRow): Promise<MergedResults & { final: boolean }> {
-  const stored = batch.finishedAt ? ((await getBatchResults(db, batch.id)) as MergedResults | null) : null;
-  if (stored) return { ...stored, final: true };
-  const rows = await listExtractions(db, batch.id);
-  return { ...mergeExtractions(rows.map((r) => ({ imageId: r.imageId, extraction: extractionSchema.parse(r.extraction) }))), final: false };
+/**
+ * The merged data: stored once the batch ended, merged from what is in so far while it runs. A
+ * batch that ended before merged items were stored is merged now.
+ */
+export async function batchResults(db: Database, batch: BatchRow): Promise<BatchResults> {
+  const stored = batch.finishedAt ? await listMergedItems(db, batch.id) : [];
+  if (stored.length) return toBatchResults(stored, true);
+  return toBatchResults(await mergeBatch(db, batch.id), batch.finishedAt !== null);
 }
 
 export async function batchPage(db: Database, filter: Parameters<typeof listBatches>[1]) {

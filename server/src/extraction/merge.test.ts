@@ -38,6 +38,7 @@ const vendor = (over: Partial<Vendor> = {}): Vendor => ({
 
 const image = (imageId: string, parts: Partial<Extraction>): SourceExtraction => ({
   imageId,
+  attemptId: null,
   extraction: { shows: [], venues: [], djs: [], vendors: [], ...parts },
 });
 

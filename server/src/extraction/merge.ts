@@ -4,6 +4,8 @@ import { nameKey, showKey, timeKey } from "./normalize";
 export interface Provenance {
   /** The images (ids) that said so. */
   sources: string[];
+  /** The succeeded attempts (ids) whose answers said so. */
+  attempts: number[];
   /** Fields on which the images disagreed: every distinct value seen, the kept one first. */
   conflicts: Record<string, unknown[]>;
 }
@@ -24,6 +26,7 @@ export interface MergedResults {
 
 export interface SourceExtraction {
   imageId: string;
+  attemptId: number | null;
   extraction: Extraction;
 }
 
@@ -38,8 +41,9 @@ const sameValue = (field: string, a: unknown, b: unknown) =>
  * reading; where both have a value and they differ, the more confident reading wins and the
  * disagreement is kept for review instead of being dropped silently.
  */
-function absorb<T extends Item>(target: T & Provenance, incoming: T, imageId: string): void {
-  if (!target.sources.includes(imageId)) target.sources.push(imageId);
+function absorb<T extends Item>(target: T & Provenance, incoming: T, from: Source): void {
+  if (!target.sources.includes(from.imageId)) target.sources.push(from.imageId);
+  if (from.attemptId !== null && !target.attempts.includes(from.attemptId)) target.attempts.push(from.attemptId);
   const incomingWins = incoming.confidence > target.confidence;
   for (const [field, value] of Object.entries(incoming)) {
     if (field === "confidence" || value === null || value === undefined) continue;
@@ -59,19 +63,30 @@ function absorb<T extends Item>(target: T & Provenance, incoming: T, imageId: st
   target.confidence = Math.max(target.confidence, incoming.confidence);
 }
 
-function mergeBy<T extends Item>(readings: { imageId: string; item: T }[], keyOf: (item: T) => string) {
+type Source = Pick<SourceExtraction, "imageId" | "attemptId">;
+
+function mergeBy<T extends Item>(readings: { from: Source; item: T }[], keyOf: (item: T) => string) {
   const merged = new Map<string, T & Provenance & { key: string }>();
-  for (const { imageId, item } of readings) {
+  for (const { from, item } of readings) {
     const key = keyOf(item);
     const existing = merged.get(key);
-    if (existing) absorb(existing, item, imageId);
-    else merged.set(key, { ...structuredClone(item), key, sources: [imageId], conflicts: {} });
+    if (existing) absorb(existing, item, from);
+    else
+      merged.set(key, {
+        ...structuredClone(item),
+        key,
+        sources: [from.imageId],
+        attempts: from.attemptId === null ? [] : [from.attemptId],
+        conflicts: {},
+      });
   }
   return [...merged.values()];
 }
 
 const flatten = <K extends keyof Extraction>(sources: SourceExtraction[], kind: K) =>
-  sources.flatMap(({ imageId, extraction }) => extraction[kind].map((item) => ({ imageId, item: item as Extraction[K][number] })));
+  sources.flatMap(({ imageId, attemptId, extraction }) =>
+    extraction[kind].map((item) => ({ from: { imageId, attemptId }, item: item as Extraction[K][number] })),
+  );
 
 /** Merges the extractions of a batch's images into one set of listings. */
 export function mergeExtractions(sources: SourceExtraction[]): MergedResults {
@@ -109,8 +124,10 @@ function foldUntimed(shows: KeyedShow[]): KeyedShow[] {
     const candidates = s.startTime ? [] : (timed.get(slot(s)) ?? []);
     const [only] = candidates;
     if (candidates.length !== 1 || !only) return true;
-    const { key: _key, sources, conflicts: _conflicts, ...reading } = s;
-    for (const imageId of sources) absorb(only, reading as Show, imageId);
+    const { key: _key, sources, attempts, conflicts: _conflicts, ...reading } = s;
+    sources.forEach((imageId, i) => {
+      absorb(only, reading as Show, { imageId, attemptId: attempts[i] ?? null });
+    });
     return false;
   });
 }

@@ -1,50 +1,10 @@
-import {
-  batchTimings,
-  listExtractions,
-  saveBatchMetrics,
-  saveBatchResults,
-  type BatchMetricsInput,
-  type BatchRow,
-  type Executor,
-} from "@showscan/db";
-import { mergeExtractions, type MergedResults } from "../extraction/merge";
-import { extractionSchema } from "../extraction/schema";
+import { batchTimings, saveBatchMetrics, saveMergedItems, type BatchMetricsInput, type BatchRow, type Executor } from "@showscan/db";
+import { mergeBatch } from "../results/merge-batch";
 import { mean, percentile, speedup } from "./measure";
-
-/** Merges the batch's extractions and stores the results and the reporting rows. */
-async function storeMergedResults(tx: Executor, batchId: string): Promise<MergedResults> {
-  const rows = await listExtractions(tx, batchId);
-  const merged = mergeExtractions(rows.map((r) => ({ imageId: r.imageId, extraction: extractionSchema.parse(r.extraction) })));
-  await saveBatchResults(
-    tx,
-    batchId,
-    merged,
-    merged.shows.map((s) => ({
-      key: s.key,
-      venueName: s.venueName,
-      dayOfWeek: s.dayOfWeek,
-      startTime: s.startTime,
-      endTime: s.endTime,
-      date: s.date,
-      djName: s.djName,
-      vendor: s.vendor,
-      description: s.description,
-      address: s.address,
-      city: s.city,
-      state: s.state,
-      zip: s.zip,
-      phone: s.phone,
-      confidence: s.confidence,
-      sourceImageIds: s.sources,
-      hasConflicts: Object.keys(s.conflicts).length > 0,
-    })),
-  );
-  return merged;
-}
 
 /** What a batch's end stores: its merged results and its measured figures. */
 export async function finalizeBatch(tx: Executor, batch: BatchRow): Promise<BatchMetricsInput> {
-  await storeMergedResults(tx, batch.id);
+  await saveMergedItems(tx, batch.id, await mergeBatch(tx, batch.id));
   return storeBatchMetrics(tx, batch);
 }
 

@@ -19,6 +19,7 @@ function batch(over: Partial<BatchRow> = {}): BatchRow {
     sourceUrl: null,
     description: null,
     idempotencyKey: null,
+    skipCache: false,
     totalImages: 10,
     succeededImages: 0,
     failedImages: 0,

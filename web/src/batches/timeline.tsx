@@ -2,10 +2,19 @@ import { useEffect, useState } from "react";
 import type { AttemptOutcome, BatchAttempt, BatchImage } from "../api/types";
 import { duration, plural } from "../lib/format";
 
-const OUTCOMES = ["succeeded", "retry", "failed", "cancelled", "lease_expired", "running"] as const satisfies readonly AttemptOutcome[];
+const OUTCOMES = [
+  "succeeded",
+  "cached",
+  "retry",
+  "failed",
+  "cancelled",
+  "lease_expired",
+  "running",
+] as const satisfies readonly AttemptOutcome[];
 
 const OUTCOME_WORDS: Record<AttemptOutcome, string> = {
   succeeded: "succeeded",
+  cached: "answered from the cache",
   retry: "retry",
   failed: "failed",
   cancelled: "cancelled",

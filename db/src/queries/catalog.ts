@@ -1,0 +1,88 @@
+import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../client";
+import { catalogItems, type CatalogItemRow, type ItemKind } from "../schema";
+
+/**
+ * Every catalog item of a kind, for matching a batch's merged items against. The catalog of
+ * one directory is thousands of rows at most, so matching reads it whole rather than indexing
+ * fuzzy keys.
+ */
+export async function listCatalog(db: Executor, kind: ItemKind): Promise<CatalogItemRow[]> {
+  return db.select().from(catalogItems).where(eq(catalogItems.kind, kind)).orderBy(asc(catalogItems.createdAt), asc(catalogItems.id));
+}
+
+export interface CatalogShowFilter {
+  city?: string;
+  dayOfWeek?: string;
+  host?: string;
+  /** The last row of the previous page: `createdAt|id`. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+const fieldOf = (name: string) => sql`${catalogItems.fields}->>${name}`;
+
+/** Approved shows, filtered by city, weekday and host (case and spacing ignored), oldest first. */
+export async function listCatalogShows(db: Executor, filter: CatalogShowFilter): Promise<CatalogItemRow[]> {
+  const where: SQL[] = [eq(catalogItems.kind, "show")];
+  if (filter.city) where.push(sql`lower(trim(${fieldOf("city")})) = lower(trim(${filter.city}))`);
+  if (filter.dayOfWeek) where.push(sql`${fieldOf("dayOfWeek")} = ${filter.dayOfWeek}`);
+  if (filter.host) where.push(sql`${fieldOf("djName")} ilike ${`%${filter.host.trim()}%`}`);
+  if (filter.after) {
+    const { createdAt, id } = filter.after;
+    const later = or(gt(catalogItems.createdAt, createdAt), and(eq(catalogItems.createdAt, createdAt), gt(catalogItems.id, id)));
+    if (later) where.push(later);
+  }
+  return db
+    .select()
+    .from(catalogItems)
+    .where(and(...where))
+    .orderBy(asc(catalogItems.createdAt), asc(catalogItems.id))
+    .limit(filter.limit);
+}
+
+/** The distinct cities and hosts of the catalog's shows, for the catalog page's filters. */
+export async function catalogShowFacets(db: Executor): Promise<{ cities: string[]; hosts: string[] }> {
+  const rows = await db.execute<{ cities: string[] | null; hosts: string[] | null }>(sql`
+    select
+      array_agg(distinct ${fieldOf("city")}) filter (where ${fieldOf("city")} is not null) as cities,
+      array_agg(distinct ${fieldOf("djName")}) filter (where ${fieldOf("djName")} is not null) as hosts
+    from ${catalogItems} where ${catalogItems.kind} = 'show'`);
+  const [row] = rows;
+  return { cities: row?.cities ?? [], hosts: row?.hosts ?? [] };
+}
+
+export async function insertCatalogItem(
+  db: Executor,
+  item: { kind: ItemKind; fields: Record<string, unknown>; itemId: string; actor: string },
+): Promise<CatalogItemRow> {
+  const [row] = await db
+    .insert(catalogItems)
+    .values({ kind: item.kind, fields: item.fields, approvedItemIds: [item.itemId], createdBy: item.actor, updatedBy: item.actor })
+    .returning();
+  if (!row) throw new Error("insertCatalogItem: the statement returned no row");
+  return row;
+}
+
+/** Locks a catalog item for an approval that merges into it. */
+export async function lockCatalogItem(db: Executor, id: string): Promise<CatalogItemRow | null> {
+  const [row] = await db.select().from(catalogItems).where(eq(catalogItems.id, id)).for("update");
+  return row ?? null;
+}
+
+export async function updateCatalogItem(
+  db: Executor,
+  id: string,
+  change: { fields: Record<string, unknown>; itemId: string; actor: string },
+): Promise<void> {
+  await db
+    .update(catalogItems)
+    .set({
+      fields: change.fields,
+      approvedItemIds: sql`case when ${change.itemId}::uuid = any(${catalogItems.approvedItemIds}) then ${catalogItems.approvedItemIds}
+        else array_append(${catalogItems.approvedItemIds}, ${change.itemId}::uuid) end`,
+      updatedBy: change.actor,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(catalogItems.id, id));
+}
