@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameKey, showKey, timeKey } from "./normalize";
+import { compactKey, hostKey, nameKey, nightMinutes, timeKey, vendorKey, weekdayKey } from "./normalize";
 
 describe("nameKey", () => {
   it("makes spellings of the same venue equal", () => {
@@ -16,7 +16,8 @@ describe("nameKey", () => {
     expect(nameKey("Café Olé")).toBe("cafe ole");
     expect(nameKey("Joe's Bar")).toBe(nameKey("Joes Bar"));
     expect(nameKey("Joe’s Bar")).toBe("joes bar");
-    expect(nameKey("Bar & Grill")).toBe(nameKey("Bar and Grill"));
+    expect(nameKey("O'Reilly's Tavern")).toBe(nameKey("OReillys Tavern"));
+    expect(nameKey("Blue Moon Bar & Grill")).toBe(nameKey("Blue Moon Bar and Grill"));
   });
 
   it('removes only a leading "the"', () => {
@@ -35,6 +36,53 @@ describe("nameKey", () => {
   });
 });
 
+describe("compactKey", () => {
+  it("also ignores where the spaces fall", () => {
+    expect(compactKey("Lake Shore Lounge")).toBe(compactKey("Lakeshore Lounge"));
+    expect(compactKey("O Reilly's")).toBe(compactKey("O'Reillys"));
+  });
+});
+
+describe("hostKey", () => {
+  it("drops DJ, KJ and MC titles and case", () => {
+    const keys = ["DJ Max", "KJ Max", "MC Max", "dj max", "D.J. Max", "DJ/KJ Max", "Max", "  max "].map(hostKey);
+    expect(new Set(keys)).toEqual(new Set(["max"]));
+  });
+
+  it("keeps names that only start like a title", () => {
+    expect(hostKey("Djinn")).toBe("djinn");
+    expect(hostKey("McKenzie")).toBe("mckenzie");
+  });
+
+  it('keeps a host named just "DJ"', () => {
+    expect(hostKey("DJ")).toBe("dj");
+  });
+});
+
+describe("vendorKey", () => {
+  it("ignores the company form", () => {
+    expect(vendorKey("Star Karaoke, LLC")).toBe(vendorKey("STAR KARAOKE"));
+    expect(vendorKey("Night Owl Karaoke Inc.")).toBe("night owl karaoke");
+  });
+});
+
+describe("weekdayKey", () => {
+  it("reads abbreviations, plurals and case", () => {
+    expect(["Mon", "mon.", "MONDAY", "Mondays", "monday nights"].map(weekdayKey)).toEqual(Array(5).fill("monday"));
+    expect(["Tue", "Tues", "tuesdays"].map(weekdayKey)).toEqual(Array(3).fill("tuesday"));
+    expect(["Wed", "Weds", "Wednesdays"].map(weekdayKey)).toEqual(Array(3).fill("wednesday"));
+    expect(["Thu", "Thur", "Thurs"].map(weekdayKey)).toEqual(Array(3).fill("thursday"));
+    expect(["Fri", "Sat", "Sun", "Sundays"].map(weekdayKey)).toEqual(["friday", "saturday", "sunday", "sunday"]);
+  });
+
+  it("answers empty for what is no single weekday", () => {
+    expect(weekdayKey("t")).toBe("");
+    expect(weekdayKey("s")).toBe("");
+    expect(weekdayKey("weekend")).toBe("");
+    expect(weekdayKey(null)).toBe("");
+  });
+});
+
 describe("timeKey", () => {
   it("pads the hour", () => {
     expect(timeKey("7:30")).toBe("07:30");
@@ -42,23 +90,49 @@ describe("timeKey", () => {
     expect(timeKey("21:00")).toBe("21:00");
   });
 
+  it("reads 12-hour times in their usual spellings", () => {
+    expect(["9pm", "9 PM", "9:00 PM", "9:00pm", "9 p.m.", "21:00", "2100", "9p"].map(timeKey)).toEqual(Array(8).fill("21:00"));
+    expect(timeKey("9:30 am")).toBe("09:30");
+    expect(timeKey("12pm")).toBe("12:00");
+    expect(timeKey("930pm")).toBe("21:30");
+  });
+
+  it("reads midnight, noon and close", () => {
+    expect(timeKey("Midnight")).toBe("00:00");
+    expect(timeKey("12 midnight")).toBe("00:00");
+    expect(timeKey("12am")).toBe("00:00");
+    expect(timeKey("12:00 AM")).toBe("00:00");
+    expect(timeKey("Noon")).toBe("12:00");
+    expect(timeKey("close")).toBe("close");
+    expect(timeKey("til close")).toBe("close");
+  });
+
   it("maps anything else to the empty key", () => {
     expect(timeKey(null)).toBe("");
     expect(timeKey(undefined)).toBe("");
-    expect(timeKey("9pm")).toBe("");
     expect(timeKey("7:3")).toBe("");
+    expect(timeKey("25:00")).toBe("");
+    expect(timeKey("13pm")).toBe("");
+    expect(timeKey("9:75")).toBe("");
+    expect(timeKey("late-ish")).toBe("");
   });
 });
 
-describe("showKey", () => {
-  it("combines venue, weekday and start", () => {
-    expect(showKey({ venueName: "The Rusty Nail", dayOfWeek: "friday", startTime: "7:30" })).toBe("rusty nail|friday|07:30");
-    expect(showKey({ venueName: "Rusty Nail!", dayOfWeek: "friday", startTime: null })).toBe("rusty nail|friday|");
+describe("nightMinutes", () => {
+  it("counts a time after midnight as the next day's, so a show 21:00–02:00 ends after it starts", () => {
+    expect(nightMinutes("21:00")).toBe(21 * 60);
+    expect(nightMinutes("02:00")).toBe(26 * 60);
+    expect(nightMinutes("2am")).toBeGreaterThan(nightMinutes("21:00") ?? Infinity);
+    expect(nightMinutes("Midnight")).toBe(24 * 60);
   });
 
-  it("differs by weekday and by start", () => {
-    const base = { venueName: "Rusty Nail", dayOfWeek: "friday", startTime: "21:00" };
-    expect(showKey(base)).not.toBe(showKey({ ...base, dayOfWeek: "saturday" }));
-    expect(showKey(base)).not.toBe(showKey({ ...base, startTime: "20:00" }));
+  it("keeps the morning and afternoon in their place", () => {
+    expect(nightMinutes("06:00")).toBe(6 * 60);
+    expect(nightMinutes("14:00")).toBe(14 * 60);
+  });
+
+  it("is null for no readable time", () => {
+    expect(nightMinutes(null)).toBeNull();
+    expect(nightMinutes("close")).toBeNull();
   });
 });
