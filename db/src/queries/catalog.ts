@@ -86,3 +86,23 @@ export async function updateCatalogItem(
     })
     .where(eq(catalogItems.id, id));
 }
+
+/**
+ * Serialises approvals for the rest of the transaction. Two reviewers approving the same new
+ * show from two batches at once would otherwise both find no catalog item and add two.
+ */
+export async function lockCatalog(db: Executor): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext('showscan.catalog'))`);
+}
+
+/**
+ * Takes a merged item's approval back out of a catalog item (the item was rejected after being
+ * approved); a catalog item no other approval holds is removed.
+ */
+export async function detachFromCatalog(db: Executor, catalogItemId: string, itemId: string): Promise<void> {
+  await db
+    .update(catalogItems)
+    .set({ approvedItemIds: sql`array_remove(${catalogItems.approvedItemIds}, ${itemId}::uuid)` })
+    .where(eq(catalogItems.id, catalogItemId));
+  await db.delete(catalogItems).where(and(eq(catalogItems.id, catalogItemId), sql`cardinality(${catalogItems.approvedItemIds}) = 0`));
+}

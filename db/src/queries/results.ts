@@ -17,8 +17,9 @@ export async function listExtractions(db: Executor, batchId: string): Promise<Im
   return db
     .select({
       imageId: images.id,
-      attemptId: sql<number | null>`(select max(${attempts.id}) from ${attempts}
-        where ${attempts.imageId} = ${images.id} and ${attempts.outcome} in ('succeeded', 'cached'))`.mapWith(Number),
+      // Qualified by hand: inside a select list drizzle renders columns unqualified.
+      attemptId: sql<number | null>`(select max(a.id) from ${attempts} a
+        where a.image_id = "images"."id" and a.outcome in ('succeeded', 'cached'))`.mapWith(Number),
       position: images.position,
       fileName: images.fileName,
       extraction: images.extraction,

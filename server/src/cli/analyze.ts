@@ -1,5 +1,5 @@
-import { constants, openAsBlob } from "node:fs";
-import { access, stat, writeFile } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createApiClient, type ApiClient } from "../api-client";
 import { describeError, type AnalyzeResult, type BatchProgress, type Rejection } from "./client";
@@ -8,7 +8,7 @@ import { checkServer, remoteTarget } from "./connect";
 import type { Target } from "./embedded";
 import { EXIT, UsageError } from "./errors";
 import { plural } from "./format";
-import { resolveUserPath } from "./paths";
+import { writableFile } from "./paths";
 import { createProgressView, type ProgressView } from "./progress-bar";
 import { failureLines, rejectedLines, showsTable, summaryLines } from "./summary";
 
@@ -32,7 +32,7 @@ const say = (...lines: string[]) => process.stdout.write(lines.map((l) => `${l}\
  */
 export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Promise<number> {
   const { files, skipped } = await collectFiles(paths);
-  const jsonFile = opts.json ? await writableFile(opts.json) : null;
+  const jsonFile = opts.json ? await writableFile(opts.json, "--json") : null;
   if (opts.url !== undefined && !URL.canParse(opts.url)) throw new UsageError(`--url ${opts.url}: not a URL`);
   if (skipped.length) process.stderr.write(`ℹ️  Skipped (not image files): ${skipped.join(", ")}\n`);
 
@@ -50,20 +50,6 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   } finally {
     await target.close();
   }
-}
-
-async function writableFile(file: string): Promise<string> {
-  const full = resolveUserPath(file);
-  const dir = path.dirname(full);
-  const ok = await stat(dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!ok) throw new UsageError(`--json ${file}: the folder ${dir} does not exist`);
-  await access(dir, constants.W_OK).catch(() => {
-    throw new UsageError(`--json ${file}: cannot write in ${dir}`);
-  });
-  return full;
 }
 
 async function uploadForm(files: InputFile[], opts: AnalyzeOptions): Promise<FormData> {

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option, type CommanderError } from "comm
 import { loadEnv, EnvError, type Env } from "../env";
 import { createLogger } from "../logger";
 import type { AnalyzeOptions } from "./analyze";
+import type { ExportOptions } from "./export";
 import { EXIT, UsageError } from "./errors";
 import type { TokenOptions } from "./token";
 
@@ -47,6 +48,17 @@ program
     "\nExit codes: 0 the batch completed, 1 it failed or was cancelled, 2 usage error (bad option, unreadable file, server unreachable).",
   )
   .action((paths: string[], opts: AnalyzeOptions) => exitWith(async () => (await import("./analyze")).analyzeCommand(paths, opts)));
+
+program
+  .command("export")
+  .description("write a batch's merged shows, or the catalog's approved shows, as CSV or JSON")
+  .option("--batch <id>", "the batch whose merged shows to export")
+  .option("--catalog", "export the catalog: every approved show")
+  .addOption(new Option("-f, --format <format>", "file format").choices(["csv", "json"]).default("csv"))
+  .option("-o, --out <file>", "write to FILE instead of stdout")
+  .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
+  .option("--token <token>", "bearer token for the server (default with --server: $SHOWSCAN_TOKEN)")
+  .action((opts: ExportOptions) => exitWith(async () => (await import("./export")).exportCommand(opts)));
 
 function parseWorkers(value: string): number {
   const n = Number(value);

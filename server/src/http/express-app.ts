@@ -8,6 +8,7 @@ import type { Tokens } from "../auth/tokens";
 import type { Context } from "../trpc/context";
 import { appRouter } from "../trpc/routers/index";
 import { MAX_UPLOAD_BYTES, uploadSizeGuard } from "./upload-guard";
+import { createExportRoutes } from "./export-routes";
 import { createImageRoutes } from "./image-routes";
 import { createRestRoutes } from "./rest-routes";
 
@@ -28,6 +29,7 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
   app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext, maxBodySize: MAX_UPLOAD_BYTES }));
   app.use(createRestRoutes({ services, tokens }));
   app.use(createImageRoutes({ services, tokens }));
+  app.use(createExportRoutes({ services, tokens }));
 
   app.get("/healthz", async (_req, res) => {
     try {

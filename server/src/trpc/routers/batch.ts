@@ -8,15 +8,10 @@ import { streamProgress } from "../../batches/progress-stream";
 import { rerunBatch } from "../../batches/rerun";
 import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
 import { withImageUrls } from "../../images/urls";
+import { cursorSchema } from "../cursor";
 import { adminProcedure, protectedProcedure, router } from "../trpc";
 
 const byId = z.object({ batchId: z.uuid() });
-
-const cursorSchema = z
-  .string()
-  .transform((c) => c.split("|"))
-  .pipe(z.tuple([z.iso.datetime(), z.uuid()], { error: "not a cursor from batch.list" }))
-  .transform(([createdAt, id]) => ({ createdAt: new Date(createdAt), id }));
 
 export const batchRouter = router({
   analyze: protectedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, input)),
@@ -42,7 +37,7 @@ export const batchRouter = router({
         createdBefore: z.coerce.date().optional(),
         /** Admins may list one owner's batches; users always see only their own. */
         owner: z.string().optional(),
-        cursor: cursorSchema.nullish(),
+        cursor: cursorSchema("batch.list").nullish(),
         limit: z.number().int().min(1).max(100).default(20),
       }),
     )

@@ -1,11 +1,15 @@
 import { router } from "../trpc";
 import { authRouter } from "./auth";
 import { batchRouter } from "./batch";
+import { catalogRouter } from "./catalog";
+import { reviewRouter } from "./review";
 import { settingsRouter } from "./settings";
 
 export const appRouter = router({
   auth: authRouter,
   batch: batchRouter,
+  catalog: catalogRouter,
+  review: reviewRouter,
   settings: settingsRouter,
 });
 
