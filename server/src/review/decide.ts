@@ -86,9 +86,10 @@ export async function rejectItems(db: Database, actor: string, itemIds: string[]
     await lockCatalog(tx);
     const decided: Decided[] = [];
     for (const item of await lockAll(tx, itemIds)) {
+      // Recorded first: the catalog item may go with the detach, and the log keeps it as null then.
+      await recordReviewActions(tx, [{ itemId: item.id, action: "reject", actor, catalogItemId: item.catalogItemId }]);
       if (item.review === "approved" && item.catalogItemId) await detachFromCatalog(tx, item.catalogItemId, item.id);
       await setItemReview(tx, item.id, { review: "rejected", actor });
-      await recordReviewActions(tx, [{ itemId: item.id, action: "reject", actor, catalogItemId: item.catalogItemId }]);
       decided.push({ id: item.id, review: "rejected", catalogItemId: item.catalogItemId });
     }
     return decided;
