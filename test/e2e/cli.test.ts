@@ -129,6 +129,29 @@ describe("the showscan command line", () => {
     expect(new Set(json.results.shows.map((s: { venueName: string }) => s.venueName))).toEqual(new Set(venuesOf(flyers)));
   });
 
+  it("exports a batch's merged shows as CSV to a file and the catalog as JSON to stdout; says what is missing or wrong", async () => {
+    const json = JSON.parse(readFileSync(path.join(tmp, "out.json"), "utf8"));
+    const csvFile = path.join(tmp, "shows.csv");
+    const run = await showscan(["export", "--batch", json.batch.id, "--out", csvFile, "--server", service.url!, "--token", admin]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`✅ ${distinctShows(flyers)} shows written to`);
+    const lines = readFileSync(csvFile, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^dayOfWeek,startTime,endTime,venueName,address,city/);
+    expect(lines).toHaveLength(distinctShows(flyers) + 1);
+    for (const venue of venuesOf(flyers)) expect(lines.some((l) => l.includes(venue))).toBe(true);
+
+    const catalog = await showscan(["export", "--catalog", "--format", "json", "--server", service.url!, "--token", admin]);
+    expect(catalog.code, catalog.stderr).toBe(0);
+    expect(JSON.parse(catalog.stdout)).toEqual([]);
+
+    const neither = await showscan(["export", "--server", service.url!, "--token", admin]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain("name what to export: --batch BATCH_ID or --catalog");
+    const unknown = await showscan(["export", "--batch", "00000000-0000-4000-8000-000000000000", "--server", service.url!, "--token", admin]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no batch 00000000-0000-4000-8000-000000000000");
+  });
+
   it("lists a file that is not an image as rejected with its reason, and takes the token from SHOWSCAN_TOKEN", async () => {
     const dir = path.join(tmp, "mixed");
     mkdirSync(dir);
