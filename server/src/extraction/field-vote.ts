@@ -35,26 +35,32 @@ function groupByKey(readings: Reading[], keyOf: KeyOf): Group[] {
 const written = (s: string) => (/[a-z]/.test(s) && /[A-Z]/.test(s) ? 1 : 0);
 
 /**
- * How one value is shown: the spelling most readings print, then one written in mixed case
- * (a flyer's heading in capitals is the same name), then the most confident, then the longest,
- * which keeps "O'Reilly's" over "OReillys" and "The Rusty Nail" over "Rusty Nail".
+ * How one value is shown, among spellings that differ only in case, punctuation or a leading
+ * "The": one written in mixed case (a flyer's heading in capitals is the same name), then the
+ * fullest, since readers drop apostrophes and articles rather than add them ("O'Reilly's" over
+ * "OReillys", "The Rusty Nail" over "Rusty Nail"), then the most printed, the most confident.
  */
 function spellingOf(group: Group): string {
   const ranked = [...group.spellings].sort(
     ([a, x], [b, y]) =>
-      y.count - x.count || written(b) - written(a) || y.confidence - x.confidence || b.length - a.length || (a < b ? -1 : a > b ? 1 : 0),
+      written(b) - written(a) || b.length - a.length || y.count - x.count || y.confidence - x.confidence || (a < b ? -1 : a > b ? 1 : 0),
   );
   return ranked[0]?.[0] ?? group.key;
 }
 
 /**
  * The value most images agree on (an image counts once however often it repeats it), the most
- * confident reading breaking ties, then the key so that the answer does not depend on the
- * order of the images. `values` is every distinct value, the kept one first.
+ * confident reading breaking ties, then the fuller value ("Murphy's Pub" over "Murphy's"), then
+ * the key, so that the answer never depends on the order of the images. `values` is every
+ * distinct value, the kept one first.
  */
 export function vote(readings: Reading[], keyOf: KeyOf): { value: string | null; values: string[] } {
   const ranked = groupByKey(readings, keyOf).sort(
-    (a, b) => b.images.size - a.images.size || b.confidence - a.confidence || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    (a, b) =>
+      b.images.size - a.images.size ||
+      b.confidence - a.confidence ||
+      b.key.length - a.key.length ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
   const values = ranked.map(spellingOf);
   return { value: values[0] ?? null, values };

@@ -1,8 +1,8 @@
 import type { KeyOf } from "./field-keys";
 import { fieldVoter } from "./field-vote";
 import type { ShowVenue } from "./merge-venues";
-import { provenanceOf, type MergedShow, type Sourced } from "./merged-types";
-import { nameKey, nightMinutes, timeKey, weekdayKey } from "./normalize";
+import { provenanceOf, type MergedShow, type MergedVenue, type Sourced } from "./merged-types";
+import { compactKey, nameKey, nightMinutes, timeKey, weekdayKey } from "./normalize";
 import { WEEKDAYS, type Show } from "./schema";
 
 interface ShowGroup {
@@ -47,16 +47,35 @@ function foldUntimed(groups: ShowGroup[]): ShowGroup[] {
   });
 }
 
+/** A readable time as "HH:MM", as the schema has it ("9pm" is "21:00"); anything else as read. */
+function clockTime(value: string | null): string | null {
+  const key = timeKey(value);
+  return /^\d\d:\d\d$/.test(key) ? key : value;
+}
+
+/**
+ * A show at a listed venue is shown under the venue's merged name, so that a venue's nights
+ * read alike; the shows' own differing spellings stay in the show's conflicts.
+ */
+function venueNameOf(voter: ReturnType<typeof fieldVoter<Show>>, at: MergedVenue | null): string {
+  const own = voter.value("venueName") ?? "";
+  if (!at) return own;
+  const others = (voter.conflicts.venueName ?? [own]).filter((v) => typeof v === "string" && compactKey(v) !== compactKey(at.name));
+  if (others.length) voter.conflicts.venueName = [at.name, ...others];
+  else delete voter.conflicts.venueName;
+  return at.name;
+}
+
 function mergeShow({ slot, time, venue, readings }: ShowGroup, djKeyOf: KeyOf): MergedShow {
   const voter = fieldVoter("show", readings);
   const first = readings[0]?.item;
   const dayOfWeek = weekdayKey(first?.dayOfWeek) || (first?.dayOfWeek ?? "monday");
   const at = venue.venue;
   return {
-    venueName: voter.value("venueName") ?? first?.venueName ?? "",
+    venueName: venueNameOf(voter, at),
     dayOfWeek,
-    startTime: voter.value("startTime"),
-    endTime: voter.value("endTime"),
+    startTime: clockTime(voter.value("startTime")),
+    endTime: clockTime(voter.value("endTime")),
     date: voter.value("date"),
     djName: voter.value("djName", djKeyOf),
     vendor: voter.value("vendor"),

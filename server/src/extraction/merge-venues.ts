@@ -1,6 +1,7 @@
 import { fieldVoter } from "./field-vote";
 import { provenanceOf, type MergedVenue, type Sourced } from "./merged-types";
 import { compactKey, nameKey } from "./normalize";
+import { stateKey } from "./place-keys";
 import type { Show, Venue } from "./schema";
 import { uniqueKeys } from "./unique-keys";
 import { clusterVenues } from "./venue-clusters";
@@ -37,13 +38,19 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** A US state as its two-letter code, as most flyers print it ("Ohio" is "OH"); anything else as read. */
+function stateCode(value: string | null): string | null {
+  const key = stateKey(value);
+  return /^[A-Z]{2}$/.test(key) ? key : value;
+}
+
 function mergeVenue(group: Sourced<Venue>[]): Omit<MergedVenue, "key"> {
   const voter = fieldVoter("venue", group);
   const fields = {
     name: voter.value("name") ?? group[0]?.item.name ?? "",
     address: voter.value("address"),
     city: voter.value("city"),
-    state: voter.value("state"),
+    state: stateCode(voter.value("state")),
     zip: voter.value("zip"),
     phone: voter.value("phone"),
     website: voter.value("website"),
@@ -75,7 +82,7 @@ export function mergeVenues(
     const venue = listed ? mergeVenue(listed) : null;
     // A venue no image lists is known by its shows' spelling of its name.
     const name = venue?.name ?? fieldVoter("show", showsIn.get(g) ?? []).value("venueName", compactKey) ?? "";
-    return { group: g, venue, base: nameKey(name), detail: nameKey(venue?.city) };
+    return { group: g, venue, base: nameKey(name), details: [nameKey(venue?.city), nameKey(venue?.state)] };
   });
   const keys = uniqueKeys(merged);
   const byGroup = new Map(

@@ -36,11 +36,14 @@ const vendor = (over: Partial<Vendor> = {}): Vendor => ({
   ...over,
 });
 
-const image = (imageId: string, parts: Partial<Extraction>): SourceExtraction => ({
+const image = (imageId: string, parts: Partial<Extraction>, attemptId: number | null = null): SourceExtraction => ({
   imageId,
-  attemptId: null,
+  attemptId,
   extraction: { shows: [], venues: [], djs: [], vendors: [], ...parts },
 });
+
+const dayton = { address: "822 Main St", city: "Dayton", state: "OH", zip: "45402", phone: "(937) 555-0178" };
+const columbus = { address: "45 Oak Ave", city: "Columbus", state: "OH", zip: "43215", phone: "(614) 555-0101" };
 
 describe("mergeExtractions: shows", () => {
   it("returns empty lists for no input", () => {
@@ -294,5 +297,197 @@ describe("mergeExtractions: venues, djs, vendors", () => {
       sources: ["img-a", "img-b"],
       key: "star karaoke",
     });
+  });
+});
+
+describe("mergeExtractions: provenance and order", () => {
+  it("records every image and attempt once, in a fixed order", () => {
+    const { shows } = mergeExtractions([
+      image("img-b", { shows: [show()] }, 7),
+      image("img-a", { shows: [show(), show()] }, 3),
+      image("img-c", { shows: [show()] }),
+    ]);
+    expect(shows[0]).toMatchObject({ sources: ["img-a", "img-b", "img-c"], attempts: [3, 7] });
+  });
+
+  it("gives the same keys, values and order for the same images in any order", () => {
+    const input = [
+      image(
+        "img-a",
+        { shows: [show({ djName: "DJ Max" }), show({ dayOfWeek: "monday", venueName: "Rusty Nail" })], venues: [venue(dayton)] },
+        1,
+      ),
+      image(
+        "img-b",
+        { shows: [show({ djName: "KJ Sarah", venueName: "Rusty Nail" })], venues: [venue({ ...columbus, name: "Rusty Nail" })] },
+        2,
+      ),
+      image("img-c", { shows: [show({ djName: "Max" })], djs: [dj({ name: "Max" })], vendors: [vendor()] }, 3),
+      image(
+        "img-d",
+        { shows: [show({ startTime: "20:00" })], djs: [dj({ name: "DJ Max" })], vendors: [vendor({ name: "STAR KARAOKE" })] },
+        4,
+      ),
+    ];
+    const expected = mergeExtractions(input);
+    for (const order of [
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [2, 0, 3, 1],
+    ])
+      expect(mergeExtractions(order.map((i) => input[i]!))).toEqual(expected);
+    const keys = expected.shows.map((s) => s.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("mergeExtractions: fuzzy identity", () => {
+  it("joins spellings of a venue: &/and, a leading The, apostrophes", () => {
+    const { venues } = mergeExtractions([
+      image("img-a", { venues: [venue({ name: "Blue Moon Bar & Grill", address: "37 Elm Street" })] }),
+      image("img-b", { venues: [venue({ name: "The Blue Moon Bar and Grill", address: "37 Elm St", zip: "43604" })] }),
+      image("img-c", { venues: [venue({ name: "O'Reilly's Tavern" })] }),
+      image("img-d", { venues: [venue({ name: "OReillys Tavern" })] }),
+    ]);
+    expect(venues.map((v) => v.name)).toEqual(["The Blue Moon Bar and Grill", "O'Reilly's Tavern"]);
+    expect(venues[0]).toMatchObject({ zip: "43604", conflicts: {} });
+  });
+
+  it("joins a shortened name at the same street, keeping the fuller name and the other as a conflict", () => {
+    const { venues } = mergeExtractions([
+      image("img-a", { venues: [venue({ name: "Murphy's Pub", address: "2201 N High St", city: "Columbus" })] }),
+      image("img-b", { venues: [venue({ name: "Murphy's", address: "2201 North High Street", city: null })] }),
+    ]);
+    expect(venues).toHaveLength(1);
+    expect(venues[0]).toMatchObject({ name: "Murphy's Pub", address: "2201 North High Street", city: "Columbus" });
+    expect(venues[0]!.conflicts).toEqual({ name: ["Murphy's Pub", "Murphy's"] });
+  });
+
+  it("keeps venues with the same or a similar name in different cities apart, and their shows too", () => {
+    const { venues, shows } = mergeExtractions([
+      image("img-a", { shows: [show({ venueName: "The Rusty Nail" })], venues: [venue({ name: "The Rusty Nail", ...dayton })] }),
+      image("img-b", { shows: [show({ venueName: "Rusty Nail" })], venues: [venue({ name: "Rusty Nail", ...columbus })] }),
+      image("img-c", { shows: [show({ venueName: "Rusty Nails" })], venues: [venue({ name: "Rusty Nails", city: "Toledo" })] }),
+    ]);
+    expect(venues.map((v) => v.city).sort()).toEqual(["Columbus", "Dayton", "Toledo"]);
+    expect(shows.map((s) => s.city).sort()).toEqual(["Columbus", "Dayton", "Toledo"]);
+    expect(new Set(venues.map((v) => v.key)).size).toBe(3);
+    expect(shows.every((s) => s.conflicts.startTime === undefined)).toBe(true);
+  });
+
+  it("does not give a bare name that two venues share to either of them", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ dayOfWeek: "monday" })], venues: [venue(dayton)] }),
+      image("img-b", { shows: [show({ dayOfWeek: "tuesday" })], venues: [venue(columbus)] }),
+      image("img-c", { shows: [show({ dayOfWeek: "monday" })] }),
+    ]);
+    expect(shows).toHaveLength(3);
+    expect(shows.find((s) => s.sources.includes("img-c"))).toMatchObject({ city: null });
+  });
+
+  it("gives a show its image's venue details, with and without ZIP", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ djName: "DJ Max" })], venues: [venue({ ...dayton, zip: null, phone: null })] }),
+      image("img-b", {
+        shows: [show({ venueName: "Rusty Nail" })],
+        venues: [venue({ name: "Rusty Nail", ...dayton, address: "822 Main Street" })],
+      }),
+    ]);
+    expect(shows).toHaveLength(1);
+    expect(shows[0]).toMatchObject({ city: "Dayton", zip: "45402", phone: "(937) 555-0178", sources: ["img-a", "img-b"] });
+  });
+
+  it("takes the host with and without a title for one, and keeps the other spelling as an alias", () => {
+    const { shows, djs } = mergeExtractions([
+      image("img-a", { shows: [show({ djName: "DJ Max" })], djs: [dj({ name: "DJ Max" })] }),
+      image("img-b", { shows: [show({ djName: "Max" })], djs: [dj({ name: "Max", aliases: ["Maximum"] })] }),
+      image("img-c", { shows: [show({ djName: "KJ Max" })] }),
+    ]);
+    expect(djs).toHaveLength(1);
+    expect(djs[0]).toMatchObject({ name: "DJ Max", key: "max" });
+    expect([...djs[0]!.aliases].sort()).toEqual(["Max", "Maximum"]);
+    expect(shows[0]!.conflicts).toEqual({});
+  });
+
+  it("takes a host's alias in a show for the same host", () => {
+    const { shows, djs } = mergeExtractions([
+      image("img-a", { shows: [show({ djName: "KJ Jax" })], djs: [dj({ name: "KJ Jax", aliases: ["Jackson"] })] }),
+      image("img-b", { shows: [show({ djName: "Jackson" })], djs: [dj({ name: "Jackson" })] }),
+    ]);
+    expect(djs).toHaveLength(1);
+    expect(shows[0]!.conflicts).toEqual({});
+  });
+});
+
+describe("mergeExtractions: voting", () => {
+  it("keeps the value most images agree on over a more confident lone reading", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ djName: "DJ Max", confidence: 0.6 })] }),
+      image("img-b", { shows: [show({ djName: "Max", confidence: 0.6 })] }),
+      image("img-c", { shows: [show({ djName: "KJ Sarah", confidence: 0.95 })] }),
+    ]);
+    expect(shows[0]!.djName).toBe("DJ Max");
+    expect(shows[0]!.conflicts.djName).toEqual(["DJ Max", "KJ Sarah"]);
+  });
+
+  it("counts an image once however often it repeats a value", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ djName: "KJ Sarah", confidence: 0.5 }), show({ djName: "KJ Sarah", confidence: 0.5 })] }),
+      image("img-b", { shows: [show({ djName: "DJ Max", confidence: 0.9 })] }),
+    ]);
+    expect(shows[0]!.djName).toBe("DJ Max");
+  });
+
+  it("prefers the mixed-case spelling to a heading in capitals", () => {
+    const { venues } = mergeExtractions([
+      image("img-a", { venues: [venue({ name: "THE RUSTY NAIL", confidence: 0.9 })] }),
+      image("img-b", { venues: [venue({ name: "The Rusty Nail", confidence: 0.5 })] }),
+    ]);
+    expect(venues[0]!.name).toBe("The Rusty Nail");
+  });
+});
+
+describe("mergeExtractions: start times", () => {
+  it("folds a show read without a start into the one timed show there", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ startTime: null, djName: "DJ Max" })] }),
+      image("img-b", { shows: [show({ startTime: "21:00" })] }),
+    ]);
+    expect(shows).toHaveLength(1);
+    expect(shows[0]).toMatchObject({ startTime: "21:00", djName: "DJ Max", sources: ["img-a", "img-b"], key: "rusty nail|friday|21:00" });
+  });
+
+  it("keeps a show without a start apart when there are two timed ones", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ startTime: "14:00" }), show({ startTime: "21:00" })] }),
+      image("img-b", { shows: [show({ startTime: null })] }),
+    ]);
+    expect(shows.map((s) => s.key)).toEqual(["rusty nail|friday|", "rusty nail|friday|14:00", "rusty nail|friday|21:00"]);
+  });
+
+  it("records the other time on both when images disagree on a show's start", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ startTime: "20:00" })] }),
+      image("img-b", { shows: [show({ startTime: "21:00" })] }),
+    ]);
+    expect(shows.map((s) => s.conflicts.startTime)).toEqual([
+      ["20:00", "21:00"],
+      ["21:00", "20:00"],
+    ]);
+  });
+
+  it("records no conflict for a two-show night that one image lists", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ startTime: "14:00" }), show({ startTime: "21:00" })] }),
+      image("img-b", { shows: [show({ startTime: "21:00" })] }),
+    ]);
+    expect(shows.map((s) => s.conflicts)).toEqual([{}, {}]);
+  });
+
+  it("lists a show starting at midnight after the evening's shows", () => {
+    const { shows } = mergeExtractions([
+      image("img-a", { shows: [show({ venueName: "Night Owl", startTime: "00:00", endTime: "02:00" }), show({ startTime: "21:00" })] }),
+    ]);
+    expect(shows.map((s) => s.startTime)).toEqual(["21:00", "00:00"]);
   });
 });

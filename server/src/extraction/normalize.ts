@@ -35,8 +35,22 @@ export function hostKey(value: string | null | undefined): string {
 
 /** Company-form words that do not tell two karaoke companies apart. */
 const COMPANY_FORMS = /\s+(?:llc|inc|co|ltd|company|corp)$/;
+/** Words companies abbreviate on a crowded flyer. */
+const COMPANY_WORDS: Record<string, string> = {
+  ent: "entertainment",
+  entmt: "entertainment",
+  prod: "productions",
+  prods: "productions",
+  svcs: "services",
+};
 
-export const vendorKey = (value: string | null | undefined): string => nameKey(value).replace(COMPANY_FORMS, "");
+/** "Starlight Karaoke Ent." and "STARLIGHT KARAOKE ENTERTAINMENT, LLC" are one company. */
+export const vendorKey = (value: string | null | undefined): string =>
+  nameKey(value)
+    .replace(COMPANY_FORMS, "")
+    .split(" ")
+    .map((word) => COMPANY_WORDS[word] ?? word)
+    .join(" ");
 
 /** Spellings that are not a prefix of the day's name. */
 const DAY_SPELLINGS: Record<string, Weekday> = { weds: "wednesday", thurs: "thursday", thur: "thursday", tues: "tuesday" };

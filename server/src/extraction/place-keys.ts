@@ -1,3 +1,5 @@
+// The package has no types of its own; this brings ours along wherever this file is compiled.
+/// <reference path="./parse-address.d.ts" />
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import parseAddress, { type ParsedLocation } from "parse-address";
 import { compactKey, nameKey } from "./normalize";

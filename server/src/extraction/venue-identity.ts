@@ -66,7 +66,9 @@ const GENERIC_WORDS = new Set(["bar", "pub", "grill", "and", "tavern", "lounge",
 export function similarNames(a: VenueProfile, b: VenueProfile): boolean {
   if (a.name === b.name) return true;
   const longest = Math.max(a.name.length, b.name.length);
-  if (Math.min(a.name.length, b.name.length) >= 4 && distance(a.name, b.name) / longest <= 0.2) return true;
+  // A quarter of the letters: one typo or transposition in a short name ("Rusty Nial"), while
+  // "Rusty Nail" and "Rusty Anchor" stay different.
+  if (Math.min(a.name.length, b.name.length) >= 4 && distance(a.name, b.name) / longest <= 0.25) return true;
   const [fewer, more] = a.words.length <= b.words.length ? [a.words, b.words] : [b.words, a.words];
   return fewer.every((w) => more.includes(w)) && fewer.some((w) => w.length >= 4 && !GENERIC_WORDS.has(w));
 }
