@@ -67,7 +67,7 @@ export function vote(readings: Reading[], keyOf: KeyOf): { value: string | null;
 }
 
 /** Every distinct value of a list field across the readings, each once, in the order first read. */
-export function union(readings: Reading[], keyOf: KeyOf): string[] {
+function union(readings: Reading[], keyOf: KeyOf): string[] {
   return groupByKey(readings, keyOf).map(spellingOf);
 }
 

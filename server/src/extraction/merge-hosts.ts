@@ -33,7 +33,9 @@ function groupByKeys<T>(readings: Sourced<T>[], keyOf: (item: T) => string, othe
   const groups = new Map<number, Sourced<T>[]>();
   readings.forEach((reading, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), reading]);
+    const group = groups.get(root);
+    if (group) group.push(reading);
+    else groups.set(root, [reading]);
   });
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
 }

@@ -98,14 +98,16 @@ function mergeShow({ slot, time, venue, readings }: ShowGroup, djKeyOf: KeyOf): 
  * `startTime` conflict for the reviewer. One image listing both is a real two-show night.
  */
 function flagDisputedStarts(shows: { slot: string; show: MergedShow }[]): void {
-  for (const { slot, show } of shows) {
-    if (!show.startTime) continue;
-    const others = shows.filter(
-      (o) => o.slot === slot && o.show !== show && o.show.startTime && !o.show.sources.some((id) => show.sources.includes(id)),
-    );
-    const times = others.map((o) => o.show.startTime).sort((a, b) => (nightMinutes(a) ?? 0) - (nightMinutes(b) ?? 0));
-    if (times.length) show.conflicts.startTime = [show.startTime, ...times];
-  }
+  const timedIn = new Map<string, MergedShow[]>();
+  for (const { slot, show } of shows) if (show.startTime) timedIn.set(slot, [...(timedIn.get(slot) ?? []), show]);
+  for (const slotShows of timedIn.values())
+    for (const show of slotShows) {
+      const times = slotShows
+        .filter((o) => o !== show && !o.sources.some((id) => show.sources.includes(id)))
+        .map((o) => o.startTime)
+        .sort((a, b) => (nightMinutes(a) ?? 0) - (nightMinutes(b) ?? 0));
+      if (times.length) show.conflicts.startTime = [show.startTime, ...times];
+    }
 }
 
 /** Night order: a show past midnight (00:30) comes after the evening's shows, as on a flyer. */

@@ -29,7 +29,7 @@ export interface SourceExtraction {
   extraction: Extraction;
 }
 
-export type Source = Pick<SourceExtraction, "imageId" | "attemptId">;
+type Source = Pick<SourceExtraction, "imageId" | "attemptId">;
 
 /** One image's reading of one item. */
 export interface Sourced<T> {

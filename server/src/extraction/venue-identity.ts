@@ -39,9 +39,6 @@ export function venueProfile(v: VenueFields): VenueProfile {
 /** A fixed text for a profile: equal profiles are one, and sorting by it orders them. */
 export const profileSignature = (p: VenueProfile): string => [p.name, p.street, p.city, p.state, p.zip, p.phone].join("|");
 
-/** A profile says nothing but a name: it can neither confirm nor contradict a place. */
-export const onlyName = (p: VenueProfile): boolean => !p.street && !p.city && !p.state && !p.zip && !p.phone;
-
 const both = (a: string, b: string) => a !== "" && b !== "";
 const agree = (a: string, b: string) => both(a, b) && a === b;
 const differ = (a: string, b: string) => both(a, b) && a !== b;
