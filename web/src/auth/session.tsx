@@ -12,6 +12,8 @@ export interface SessionUser {
 
 interface Session {
   user: SessionUser;
+  /** The bearer token, for the requests that are not tRPC calls (downloads). */
+  token: string;
   signOut(): void;
 }
 
@@ -42,12 +44,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   if (!token) return <SignInPage reason={reason} onSignIn={signIn} />;
   return (
     <ApiProvider key={token} token={token} onUnauthorized={() => signOut(refusalReason(token))}>
-      <WhoAmI signOut={() => signOut()}>{children}</WhoAmI>
+      <WhoAmI token={token} signOut={() => signOut()}>
+        {children}
+      </WhoAmI>
     </ApiProvider>
   );
 }
 
-function WhoAmI({ signOut, children }: { signOut: () => void; children: ReactNode }) {
+function WhoAmI({ token, signOut, children }: { token: string; signOut: () => void; children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
   if (me.isPending) return <p className="status-line">Signing in…</p>;
@@ -66,5 +70,5 @@ function WhoAmI({ signOut, children }: { signOut: () => void; children: ReactNod
       </main>
     );
   }
-  return <SessionContext.Provider value={{ user: me.data, signOut }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user: me.data, token, signOut }}>{children}</SessionContext.Provider>;
 }

@@ -31,3 +31,7 @@ export function timeRange(start: string | null, end: string | null): string {
 export const dateTime = (value: string | Date | null | undefined) => (value ? new Date(value).toLocaleString() : "–");
 
 export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+/** "Dec 2, 2026, 1:19 AM": when, to the minute, for table cells. */
+export const shortDateTime = (value: string | Date | null | undefined) =>
+  value ? new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "–";
