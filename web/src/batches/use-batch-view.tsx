@@ -3,13 +3,16 @@ import { useTRPC } from "../api/trpc";
 import { explainError } from "../lib/errors";
 import { useBatchProgress } from "./use-batch-progress";
 
-/** What every batch page shows: the live progress, the images and the merged shows, kept fresh by the progress stream. */
+/**
+ * What every batch page shows: the live progress, the images and the merged shows, kept fresh by
+ * the progress stream; `final` says the shows are the stored ones, which can be reviewed.
+ */
 export function useBatchView(batchId: string) {
   const trpc = useTRPC();
   const live = useBatchProgress(batchId);
   const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
   const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
-  return { ...live, images: images.data ?? [], shows: results.data?.shows ?? [] };
+  return { ...live, images: images.data ?? [], shows: results.data?.shows ?? [], final: results.data?.final ?? false };
 }
 
 /** Shown until a batch's progress is known: why it cannot be, or that it is on its way. */

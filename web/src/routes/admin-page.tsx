@@ -11,7 +11,7 @@ import { UploadError } from "../batches/upload-error";
 import { ImageGrid } from "../batches/image-grid";
 import { PerformancePanel } from "../batches/performance-panel";
 import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
-import { ResultsTable } from "../batches/results-table";
+import { ResultsPanel } from "../batches/results-panel";
 import { type AnalyzeFields, analyzeForm, recallRejected, rememberRejected, useAnalyze } from "../batches/use-analyze";
 import { isFinal } from "../batches/use-batch-progress";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
@@ -119,7 +119,7 @@ interface LiveBatchProps {
 }
 
 function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
-  const { progress, detail, error, reconnecting, images, shows } = useBatchView(batchId);
+  const { progress, detail, error, reconnecting, images, shows, final } = useBatchView(batchId);
   const [rejected] = useState(() => recallRejected(batchId));
   if (!progress) return <BatchUnavailable error={error} />;
   const done = isFinal(progress.status);
@@ -143,10 +143,7 @@ function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
         <ImageGrid images={images} />
       </section>
       <FailureList images={images} rejected={rejected} />
-      <section aria-label="Results" className="panel">
-        <h2>{done ? "Merged results" : "Merged results so far"}</h2>
-        <ResultsTable shows={shows} images={images} />
-      </section>
+      <ResultsPanel batchId={batchId} shows={shows} images={images} final={final} />
       {done && detail?.metrics && <PerformancePanel metrics={detail.metrics} />}
       {done && detail && <RunAgain batch={detail} onRerun={onRerun} />}
       {compareWith && done && <Comparison batchIds={[compareWith, batchId]} />}

@@ -3,7 +3,7 @@ import { BatchActions } from "../batches/batch-actions";
 import { FailureList } from "../batches/failure-list";
 import { PerformancePanel } from "../batches/performance-panel";
 import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
-import { ResultsTable } from "../batches/results-table";
+import { ResultsPanel } from "../batches/results-panel";
 import { Timeline } from "../batches/timeline";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { dateTime } from "../lib/format";
@@ -19,7 +19,7 @@ export function BatchPage() {
 }
 
 function BatchView({ batchId }: { batchId: string }) {
-  const { progress, detail, error, reconnecting, images, shows } = useBatchView(batchId);
+  const { progress, detail, error, reconnecting, images, shows, final } = useBatchView(batchId);
   if (!progress || !detail) {
     return (
       <>
@@ -43,10 +43,7 @@ function BatchView({ batchId }: { batchId: string }) {
       {detail.metrics && <PerformancePanel metrics={detail.metrics} />}
       <Timeline images={images} startedAt={detail.startedAt} />
       <FailureList images={images} rejected={[]} />
-      <section aria-label="Results" className="panel">
-        <h2>Merged results</h2>
-        <ResultsTable shows={shows} images={images} />
-      </section>
+      <ResultsPanel batchId={batchId} shows={shows} images={images} final={final} />
     </div>
   );
 }
