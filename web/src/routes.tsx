@@ -7,6 +7,7 @@ import { SubmitPage } from "./routes/submit-page";
 // A singer's phone loads the submit page only; the admin pages (tables, charts) come when opened.
 const AdminPage = lazy(() => import("./routes/admin-page").then((m) => ({ default: m.AdminPage })));
 const BatchPage = lazy(() => import("./routes/batch-page").then((m) => ({ default: m.BatchPage })));
+const CatalogPage = lazy(() => import("./routes/catalog-page").then((m) => ({ default: m.CatalogPage })));
 const HistoryPage = lazy(() => import("./routes/history-page").then((m) => ({ default: m.HistoryPage })));
 const SettingsPage = lazy(() => import("./routes/settings-page").then((m) => ({ default: m.SettingsPage })));
 
@@ -41,6 +42,7 @@ export const router = createBrowserRouter([
       },
       { path: "batches/:batchId", element: <BatchPage /> },
       { path: "history", element: <HistoryPage /> },
+      { path: "catalog", element: <CatalogPage /> },
       {
         path: "settings",
         element: (

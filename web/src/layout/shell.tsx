@@ -16,6 +16,7 @@ export function Shell() {
           <NavLink to="/submit">Submit</NavLink>
           {admin && <NavLink to="/admin">Admin parser</NavLink>}
           <NavLink to="/history">History</NavLink>
+          <NavLink to="/catalog">Catalog</NavLink>
           {admin && <NavLink to="/settings">Settings</NavLink>}
         </nav>
         <div className="who">
