@@ -10,3 +10,4 @@ export * from "./queries/rate-limits";
 export * from "./queries/settings";
 export * from "./queries/merged-items";
 export * from "./queries/catalog";
+export * from "./queries/reports";

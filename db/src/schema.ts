@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -6,10 +6,12 @@ import {
   boolean,
   check,
   customType,
+  date,
   doublePrecision,
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   pgView,
   primaryKey,
@@ -340,3 +342,254 @@ export const settings = pgTable(
 export type SettingsRow = typeof settings.$inferSelect;
 /** The settings themselves, without the row's bookkeeping. */
 export type SettingsValues = Omit<SettingsRow, "id" | "updatedAt">;
+
+/**
+ * What a model costs, in US dollars per million tokens, from `valid_from` on. Costs are never
+ * stored: the reporting views price each attempt's recorded tokens with the rate in force when
+ * it started, so adding or correcting a rate re-prices history.
+ */
+export const modelRates = pgTable(
+  "model_rates",
+  {
+    model: text("model").notNull(),
+    promptUsdPerMillion: numeric("prompt_usd_per_million", { precision: 12, scale: 6, mode: "number" }).notNull(),
+    outputUsdPerMillion: numeric("output_usd_per_million", { precision: 12, scale: 6, mode: "number" }).notNull(),
+    validFrom: tstz("valid_from").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.model, t.validFrom] }),
+    check("model_rates_not_negative", sql`${t.promptUsdPerMillion} >= 0 and ${t.outputUsdPerMillion} >= 0`),
+  ],
+);
+
+export type ModelRateRow = typeof modelRates.$inferSelect;
+
+// Reporting views, for SQL users and the report.* procedures. Days and weeks are UTC. Counts are
+// cast to int and sums of tokens to bigint so the driver hands back numbers; costs stay numeric
+// (exact sums of exact rates). The views that roll batches up are written as functions of an
+// optional filter: the view is the unfiltered body, and the named queries (queries/reports.ts)
+// run the same body over a filtered set of batches, so a filtered figure cannot drift from the view's.
+
+/** One row per attempt with its price: the rate used and the cost (null when its model has no rate). */
+export const reportAttemptCosts = pgView("report_attempt_costs", {
+  attemptId: bigint("attempt_id", { mode: "number" }).notNull(),
+  batchId: uuid("batch_id").notNull(),
+  attemptNumber: integer("attempt_number").notNull(),
+  startedAt: tstz("started_at").notNull(),
+  outcome: text("outcome", { enum: ATTEMPT_OUTCOMES }).notNull(),
+  httpStatus: integer("http_status"),
+  /** The model the attempt reported, else the batch's. */
+  model: text("model"),
+  promptTokens: integer("prompt_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  /** valid_from of the rate applied; null when the model has none. */
+  rateValidFrom: tstz("rate_valid_from"),
+  /** 0 for an attempt without tokens (no request made, a cached answer); null when unpriced. */
+  costUsd: numeric("cost_usd", { mode: "number" }),
+  /** Tokens were spent and the model has no rate. */
+  unpriced: boolean("unpriced").notNull(),
+}).as(sql`
+  select a.id as attempt_id, a.batch_id, a.attempt_number, a.started_at, a.outcome, a.http_status,
+    coalesce(a.model, b.model) as model,
+    coalesce(a.prompt_tokens, 0) as prompt_tokens, coalesce(a.output_tokens, 0) as output_tokens,
+    r.valid_from as rate_valid_from,
+    case
+      when a.outcome = 'cached' or coalesce(a.prompt_tokens, 0) + coalesce(a.output_tokens, 0) = 0 then 0::numeric
+      when r.valid_from is null then null
+      else (coalesce(a.prompt_tokens, 0) * r.prompt_usd_per_million + coalesce(a.output_tokens, 0) * r.output_usd_per_million) / 1000000
+    end as cost_usd,
+    (a.outcome <> 'cached' and coalesce(a.prompt_tokens, 0) + coalesce(a.output_tokens, 0) > 0 and r.valid_from is null) as unpriced
+  from attempts a
+  join batches b on b.id = a.batch_id
+  -- The rate in force when the attempt started (the latest valid_from at or before it). An attempt
+  -- older than its model's first rate takes that first rate: prices are usually entered after the
+  -- fact, and pricing that history is closer to the truth than calling it unpriced.
+  left join lateral (
+    select m.valid_from, m.prompt_usd_per_million, m.output_usd_per_million
+    from model_rates m
+    where m.model = coalesce(a.model, b.model)
+    order by m.valid_from <= a.started_at desc, case when m.valid_from <= a.started_at then m.valid_from end desc, m.valid_from
+    limit 1
+  ) r on true`);
+
+/** One row per batch: its counters, measured figures, attempts, tokens and cost. */
+export const reportBatches = pgView("report_batches", {
+  batchId: uuid("batch_id").notNull(),
+  createdAt: tstz("created_at").notNull(),
+  finishedAt: tstz("finished_at"),
+  status: text("status", { enum: BATCH_STATUSES }).notNull(),
+  owner: text("owner").notNull(),
+  sourceUrl: text("source_url"),
+  mode: text("mode", { enum: BATCH_MODES }).notNull(),
+  workers: integer("workers").notNull(),
+  engine: text("engine").notNull(),
+  model: text("model"),
+  images: integer("images").notNull(),
+  succeeded: integer("succeeded").notNull(),
+  failed: integer("failed").notNull(),
+  /** Images answered from the cache (cached_from set). */
+  cached: integer("cached").notNull(),
+  /** succeeded / images, so far while the batch runs. */
+  successRate: doublePrecision("success_rate"),
+  /** batch_metrics' figures: null until the batch ended. */
+  wallMs: integer("wall_ms"),
+  sumImageMs: integer("sum_image_ms"),
+  speedup: doublePrecision("speedup"),
+  meanImageMs: doublePrecision("mean_image_ms"),
+  p50ImageMs: doublePrecision("p50_image_ms"),
+  p95ImageMs: doublePrecision("p95_image_ms"),
+  /** From upload (created_at) to the first image's result; null before it. */
+  firstResultMs: doublePrecision("first_result_ms"),
+  /** From upload to the batch's end (finished_at); null until it ended. */
+  lastResultMs: doublePrecision("last_result_ms"),
+  attempts: integer("attempts").notNull(),
+  /** Attempts after an image's first (as batch_metrics counts them). */
+  retries: integer("retries").notNull(),
+  /** Attempts answered HTTP 429. */
+  rateLimited: integer("rate_limited").notNull(),
+  promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  /** Null when any attempt of the batch is unpriced. */
+  costUsd: numeric("cost_usd", { mode: "number" }),
+  unpricedAttempts: integer("unpriced_attempts").notNull(),
+}).as(sql`
+  select b.id as batch_id, b.created_at, b.finished_at, b.status, b.owner, b.source_url, b.mode, b.workers, b.engine, b.model,
+    b.total_images as images, b.succeeded_images as succeeded, b.failed_images as failed, i.cached,
+    b.succeeded_images::float8 / nullif(b.total_images, 0) as success_rate,
+    m.wall_ms, m.sum_image_ms, m.speedup, m.mean_image_ms, m.p50_image_ms, m.p95_image_ms,
+    extract(epoch from i.first_result_at - b.created_at)::float8 * 1000 as first_result_ms,
+    extract(epoch from b.finished_at - b.created_at)::float8 * 1000 as last_result_ms,
+    c.attempts, c.retries, c.rate_limited, c.prompt_tokens, c.output_tokens,
+    case when c.unpriced_attempts > 0 then null else c.cost_usd end as cost_usd,
+    c.unpriced_attempts
+  from batches b
+  left join batch_metrics m on m.batch_id = b.id
+  -- Lateral, so a report on a few batches (one owner, one week) reads only their rows.
+  cross join lateral (
+    select count(*) filter (where cached_from is not null)::int as cached,
+      min(finished_at) filter (where status in ('succeeded', 'failed')) as first_result_at
+    from images where batch_id = b.id
+  ) i
+  cross join lateral (
+    select count(*)::int as attempts,
+      count(*) filter (where attempt_number > 1)::int as retries,
+      count(*) filter (where http_status = 429)::int as rate_limited,
+      coalesce(sum(prompt_tokens), 0)::bigint as prompt_tokens,
+      coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+      coalesce(sum(cost_usd), 0) as cost_usd,
+      count(*) filter (where unpriced)::int as unpriced_attempts
+    from report_attempt_costs where batch_id = b.id
+  ) c`);
+
+const where = (filter?: SQL) => (filter ? sql` where ${filter}` : sql``);
+
+/** The figures of a set of report_batches rows, shared by the per-day, per-week and per-source views. */
+const batchRollup = sql.raw(`count(*)::int as batches, sum(images)::int as images, sum(succeeded)::int as succeeded,
+    sum(succeeded)::float8 / nullif(sum(images), 0) as success_rate,
+    avg(speedup) as mean_speedup,
+    sum(prompt_tokens)::bigint as prompt_tokens, sum(output_tokens)::bigint as output_tokens,
+    case when sum(unpriced_attempts) > 0 then null else sum(cost_usd) end as cost_usd,
+    sum(unpriced_attempts)::int as unpriced_attempts`);
+
+const rollupColumns = {
+  batches: integer("batches").notNull(),
+  images: integer("images").notNull(),
+  succeeded: integer("succeeded").notNull(),
+  /** succeeded / images over the period's batches. */
+  successRate: doublePrecision("success_rate"),
+  /** Mean of the batches' speedups (batches that ended). */
+  meanSpeedup: doublePrecision("mean_speedup"),
+  promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  /** Null when any attempt in the period is unpriced. */
+  costUsd: numeric("cost_usd", { mode: "number" }),
+  unpricedAttempts: integer("unpriced_attempts").notNull(),
+};
+
+const dayOf = (column: string) => sql.raw(`(${column} at time zone 'UTC')::date`);
+
+/** The SQL bodies of the reporting views, each over the batches (or attempts) the filter keeps. */
+export const reportViewBodies = {
+  /** `filter` on report_batches' columns. */
+  daily: (filter?: SQL) => sql`
+  select ${dayOf("created_at")} as day, ${batchRollup}
+  from report_batches${where(filter)}
+  group by 1`,
+  weekly: (filter?: SQL) => sql`
+  select to_char(created_at at time zone 'UTC', 'IYYY-"W"IW') as week,
+    date_trunc('week', created_at at time zone 'UTC')::date as week_start, ${batchRollup}
+  from report_batches${where(filter)}
+  group by 1, 2`,
+  sources: (filter?: SQL) => sql`
+  select source_url, owner, ${batchRollup}, min(created_at) as first_batch_at, max(created_at) as last_batch_at
+  from report_batches${where(filter)}
+  group by source_url, owner`,
+  waits: (filter?: SQL) => sql`
+  select ${dayOf("created_at")} as day, count(*)::int as batches,
+    percentile_cont(0.5) within group (order by first_result_ms) as first_result_p50_ms,
+    percentile_cont(0.95) within group (order by first_result_ms) as first_result_p95_ms,
+    percentile_cont(0.5) within group (order by last_result_ms) as last_result_p50_ms,
+    percentile_cont(0.95) within group (order by last_result_ms) as last_result_p95_ms
+  from report_batches${where(filter)}
+  group by 1`,
+  /** `filter` on the attempts and their batches (unaliased, so drizzle's columns name them). */
+  errors: (filter?: SQL) => sql`
+  select day, error_class, attempts, share, sample_message, last_seen_at from (
+    select ${dayOf("attempts.started_at")} as day, attempts.error_class, count(*)::int as attempts,
+      -- Grouped with the attempts that have no error, so the share is of every attempt that day.
+      count(*)::float8 / (sum(count(*)) over (partition by ${dayOf("attempts.started_at")}))::float8 as share,
+      (array_agg(attempts.error_message order by attempts.started_at desc, attempts.id desc)
+        filter (where attempts.error_message is not null))[1] as sample_message,
+      max(attempts.started_at) as last_seen_at
+    from attempts join batches on batches.id = attempts.batch_id${where(filter)}
+    group by 1, 2
+  ) per_class
+  where error_class is not null`,
+};
+
+/** Per UTC day of batch creation. */
+export const reportDaily = pgView("report_daily", { day: date("day", { mode: "string" }).notNull(), ...rollupColumns }).as(
+  reportViewBodies.daily(),
+);
+
+/** Per ISO week of batch creation (UTC). */
+export const reportWeekly = pgView("report_weekly", {
+  /** ISO week, e.g. 2026-W10. */
+  week: text("week").notNull(),
+  /** Its Monday. */
+  weekStart: date("week_start", { mode: "string" }).notNull(),
+  ...rollupColumns,
+}).as(reportViewBodies.weekly());
+
+/** Per error class and UTC day of the attempt's start. */
+export const reportErrors = pgView("report_errors", {
+  day: date("day", { mode: "string" }).notNull(),
+  errorClass: text("error_class").notNull(),
+  attempts: integer("attempts").notNull(),
+  /** Of all attempts started that day (within the filter). */
+  share: doublePrecision("share").notNull(),
+  /** The most recent message of the class that day. */
+  sampleMessage: text("sample_message"),
+  lastSeenAt: tstz("last_seen_at").notNull(),
+}).as(reportViewBodies.errors());
+
+/** Per source URL (null: none given) and owner. */
+export const reportSources = pgView("report_sources", {
+  sourceUrl: text("source_url"),
+  owner: text("owner").notNull(),
+  ...rollupColumns,
+  firstBatchAt: tstz("first_batch_at").notNull(),
+  lastBatchAt: tstz("last_batch_at").notNull(),
+}).as(reportViewBodies.sources());
+
+/** What submitters waited, per UTC day of upload: percentiles over that day's batches (in ms). */
+export const reportWaits = pgView("report_waits", {
+  day: date("day", { mode: "string" }).notNull(),
+  batches: integer("batches").notNull(),
+  /** Upload to the first image's result. */
+  firstResultP50Ms: doublePrecision("first_result_p50_ms"),
+  firstResultP95Ms: doublePrecision("first_result_p95_ms"),
+  /** Upload to the batch's end; only batches that ended count. */
+  lastResultP50Ms: doublePrecision("last_result_p50_ms"),
+  lastResultP95Ms: doublePrecision("last_result_p95_ms"),
+}).as(reportViewBodies.waits());
