@@ -223,7 +223,10 @@ export const HISTORY = {
       },
     ],
   },
-  /** Still running: one attempt in flight, one image queued, no figures yet. */
+  /**
+   * Still running: one attempt in flight, one image queued, no figures yet. Its lease and its
+   * queued image's next attempt lie far ahead, so a service's dispatcher on the database leaves it be.
+   */
   E: {
     owner: "alice",
     sourceUrl: A_SOURCE,
@@ -264,6 +267,7 @@ export const HISTORY = {
 export type HistoryKey = keyof typeof HISTORY;
 
 const at = (iso: string) => new Date(iso);
+const FAR_AHEAD = new Date("2100-01-01T00:00:00Z");
 const later = (iso: string, ms: number) => new Date(at(iso).getTime() + ms);
 
 /** Inserts the history and flash's first rate; answers each batch's id by its letter. */
@@ -308,6 +312,8 @@ export async function insertReportHistory(db: Executor): Promise<Record<HistoryK
         cachedFrom: image.cached ? firstImageOfA : null,
         attemptCount: image.attempts.length,
         durationMs: image.durationMs ?? null,
+        ...(image.status === "running" ? { leaseOwner: "history", leaseExpiresAt: FAR_AHEAD } : {}),
+        ...(image.status === "queued" ? { nextAttemptAt: FAR_AHEAD } : {}),
         createdAt: at(b.createdAt),
         finishedAt: image.finishedAt ? at(image.finishedAt) : null,
       });

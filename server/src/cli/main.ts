@@ -5,6 +5,7 @@ import { createLogger } from "../logger";
 import type { AnalyzeOptions } from "./analyze";
 import type { ExportOptions } from "./export";
 import { EXIT, UsageError } from "./errors";
+import type { ReportOptions } from "./report";
 import type { TokenOptions } from "./token";
 
 // Each command loads its code when it runs: the service (database, worker pool, sharp) takes
@@ -59,6 +60,18 @@ program
   .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
   .option("--token <token>", "bearer token for the server (default with --server: $SHOWSCAN_TOKEN)")
   .action((opts: ExportOptions) => exitWith(async () => (await import("./export")).exportCommand(opts)));
+
+program
+  .command("report")
+  .description("print the recent history per UTC day (batches, images, success rate, speedup, tokens, cost) and the top error classes")
+  .option("--since <when>", "a period back from now (7d: today and the six days before; 12h; 2w) or a date such as 2026-03-01", "7d")
+  .option("--json", "print the per-day rows and the per-day error rows as JSON instead")
+  .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
+  .option(
+    "--token <token>",
+    "bearer token for the server (default with --server: $SHOWSCAN_TOKEN); a user token reports on its own batches",
+  )
+  .action((opts: ReportOptions) => exitWith(async () => (await import("./report")).reportCommand(opts)));
 
 function parseWorkers(value: string): number {
   const n = Number(value);

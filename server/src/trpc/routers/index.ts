@@ -2,6 +2,7 @@ import { router } from "../trpc";
 import { authRouter } from "./auth";
 import { batchRouter } from "./batch";
 import { catalogRouter } from "./catalog";
+import { reportRouter } from "./report";
 import { reviewRouter } from "./review";
 import { settingsRouter } from "./settings";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   batch: batchRouter,
   catalog: catalogRouter,
+  report: reportRouter,
   review: reviewRouter,
   settings: settingsRouter,
 });
