@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../client";
 import { catalogItems, type CatalogItemRow, type ItemKind } from "../schema";
 
@@ -15,29 +15,32 @@ export interface CatalogShowFilter {
   city?: string;
   dayOfWeek?: string;
   host?: string;
-  /** The last row of the previous page: `createdAt|id`. */
-  after?: { createdAt: Date; id: string };
+  /** The id of the last show of the previous page. */
+  after?: string;
   limit: number;
 }
 
 const fieldOf = (name: string) => sql`${catalogItems.fields}->>${name}`;
 
-/** Approved shows, filtered by city, weekday and host (case and spacing ignored), oldest first. */
+/** A directory reads by the week: Monday first, then by start time (untimed last), the id settling ties. */
+const weekOrder = (table: string) =>
+  sql.raw(`array_position(array['monday','tuesday','wednesday','thursday','friday','saturday','sunday'], ${table}.fields->>'dayOfWeek'),
+    coalesce(${table}.fields->>'startTime', '99:99'), ${table}.id`);
+
+/** Approved shows, filtered by city, weekday and host (case and spacing ignored), in week order. */
 export async function listCatalogShows(db: Executor, filter: CatalogShowFilter): Promise<CatalogItemRow[]> {
   const where: SQL[] = [eq(catalogItems.kind, "show")];
   if (filter.city) where.push(sql`lower(trim(${fieldOf("city")})) = lower(trim(${filter.city}))`);
   if (filter.dayOfWeek) where.push(sql`${fieldOf("dayOfWeek")} = ${filter.dayOfWeek}`);
   if (filter.host) where.push(sql`${fieldOf("djName")} ilike ${`%${filter.host.trim()}%`}`);
-  if (filter.after) {
-    const { createdAt, id } = filter.after;
-    const later = or(gt(catalogItems.createdAt, createdAt), and(eq(catalogItems.createdAt, createdAt), gt(catalogItems.id, id)));
-    if (later) where.push(later);
-  }
+  // Keyset paging on the sort key itself: a show approved meanwhile neither repeats nor hides one.
+  if (filter.after)
+    where.push(sql`(${weekOrder('"catalog_items"')}) > (select ${weekOrder("c")} from ${catalogItems} c where c.id = ${filter.after})`);
   return db
     .select()
     .from(catalogItems)
     .where(and(...where))
-    .orderBy(asc(catalogItems.createdAt), asc(catalogItems.id))
+    .orderBy(sql`${weekOrder('"catalog_items"')}`)
     .limit(filter.limit);
 }
 

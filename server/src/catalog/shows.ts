@@ -5,7 +5,8 @@ export interface CatalogShowsFilter {
   city?: string;
   dayOfWeek?: string;
   host?: string;
-  cursor?: { createdAt: Date; id: string };
+  /** The id of the last show of the previous page. */
+  cursor?: string;
   limit: number;
 }
 
@@ -30,7 +31,7 @@ export async function catalogShowsPage(db: Database, filter: CatalogShowsFilter)
   const last = page.at(-1);
   return {
     items: page.map(toCatalogShow),
-    nextCursor: rows.length > filter.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+    nextCursor: rows.length > filter.limit && last ? last.id : null,
     facets,
   };
 }

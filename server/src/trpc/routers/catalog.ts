@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { WEEKDAYS } from "../../extraction/schema";
 import { catalogShowsPage } from "../../catalog/shows";
-import { cursorSchema } from "../cursor";
 import { protectedProcedure, router } from "../trpc";
 
 /** The catalog: approved shows, the directory's listings. Every signed-in user may read it. */
@@ -13,7 +12,8 @@ export const catalogRouter = router({
           city: z.string().trim().min(1).optional(),
           dayOfWeek: z.enum(WEEKDAYS).optional(),
           host: z.string().trim().min(1).optional(),
-          cursor: cursorSchema("catalog.shows").nullish(),
+          /** `nextCursor` of the previous page. */
+          cursor: z.uuid({ error: "not a cursor from catalog.shows" }).nullish(),
           limit: z.number().int().min(1).max(200).default(50),
         })
         .default({ limit: 50 }),
