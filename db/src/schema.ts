@@ -481,7 +481,7 @@ export const reportBatches = pgView("report_batches", {
     from report_attempt_costs where batch_id = b.id
   ) c`);
 
-const where = (filter?: SQL) => (filter ? sql` where ${filter}` : sql``);
+const whereClause = (filter?: SQL) => (filter ? sql` where ${filter}` : sql``);
 
 /** The figures of a set of report_batches rows, shared by the per-day, per-week and per-source views. */
 const batchRollup = sql.raw(`count(*)::int as batches, sum(images)::int as images, sum(succeeded)::int as succeeded,
@@ -513,16 +513,16 @@ export const reportViewBodies = {
   /** `filter` on report_batches' columns. */
   daily: (filter?: SQL) => sql`
   select ${dayOf("created_at")} as day, ${batchRollup}
-  from report_batches${where(filter)}
+  from report_batches${whereClause(filter)}
   group by 1`,
   weekly: (filter?: SQL) => sql`
   select to_char(created_at at time zone 'UTC', 'IYYY-"W"IW') as week,
     date_trunc('week', created_at at time zone 'UTC')::date as week_start, ${batchRollup}
-  from report_batches${where(filter)}
+  from report_batches${whereClause(filter)}
   group by 1, 2`,
   sources: (filter?: SQL) => sql`
   select source_url, owner, ${batchRollup}, min(created_at) as first_batch_at, max(created_at) as last_batch_at
-  from report_batches${where(filter)}
+  from report_batches${whereClause(filter)}
   group by source_url, owner`,
   waits: (filter?: SQL) => sql`
   select ${dayOf("created_at")} as day, count(*)::int as batches,
@@ -530,7 +530,7 @@ export const reportViewBodies = {
     percentile_cont(0.95) within group (order by first_result_ms) as first_result_p95_ms,
     percentile_cont(0.5) within group (order by last_result_ms) as last_result_p50_ms,
     percentile_cont(0.95) within group (order by last_result_ms) as last_result_p95_ms
-  from report_batches${where(filter)}
+  from report_batches${whereClause(filter)}
   group by 1`,
   /** `filter` on the attempts and their batches (unaliased, so drizzle's columns name them). */
   errors: (filter?: SQL) => sql`
@@ -541,7 +541,7 @@ export const reportViewBodies = {
       (array_agg(attempts.error_message order by attempts.started_at desc, attempts.id desc)
         filter (where attempts.error_message is not null))[1] as sample_message,
       max(attempts.started_at) as last_seen_at
-    from attempts join batches on batches.id = attempts.batch_id${where(filter)}
+    from attempts join batches on batches.id = attempts.batch_id${whereClause(filter)}
     group by 1, 2
   ) per_class
   where error_class is not null`,

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSince } from "../../server/src/cli/report";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { startService, TEST_MODEL, testTokens, waitForBatch, type TestService } from "../support/harness";
 import { distinctImages } from "../support/images";
@@ -265,6 +266,16 @@ describe("report.* procedures and showscan report over a known history", () => {
     const bad = await showscan(["report", "--since", "last week", "--server", service.url!, "--token", adminToken]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--since last week: use a period such as 7d, 12h or 2w, or a date such as 2026-03-01");
+  });
+
+  it("--since: hours back from now, days and weeks as whole UTC days with today, or a date", () => {
+    const now = new Date("2026-03-09T15:30:00Z");
+    expect(parseSince("12h", now)).toEqual(new Date("2026-03-09T03:30:00Z"));
+    expect(parseSince("1d", now)).toEqual(new Date("2026-03-09T00:00:00Z"));
+    expect(parseSince("7d", now)).toEqual(new Date("2026-03-03T00:00:00Z"));
+    expect(parseSince("2w", now)).toEqual(new Date("2026-02-24T00:00:00Z"));
+    expect(parseSince("2026-03-01", now)).toEqual(new Date("2026-03-01T00:00:00Z"));
+    expect(() => parseSince("yesterday", now)).toThrow(/--since yesterday: use a period/);
   });
 
   it("admins set rates: a new rate re-prices history and a rate for an unpriced model prices it", async () => {
