@@ -10,4 +10,5 @@ export * from "./queries/rate-limits";
 export * from "./queries/settings";
 export * from "./queries/merged-items";
 export * from "./queries/catalog";
+export * from "./queries/cache";
 export * from "./queries/reports";

@@ -15,3 +15,13 @@ export async function truncatedPng(): Promise<Buffer> {
   const [image] = await distinctImages(1, "truncated");
   return image!.bytes.subarray(0, Math.floor(image!.bytes.length / 2));
 }
+
+/** A screenshot as it comes back when shared again: a lower-quality JPEG at another size. */
+export async function reshared(bytes: Uint8Array, { scale = 0.8, quality = 70 } = {}): Promise<Buffer> {
+  const { width } = await sharp(bytes).metadata();
+  if (!width) throw new Error("reshared: the image has no width");
+  return sharp(bytes)
+    .resize(Math.round(width * scale))
+    .jpeg({ quality })
+    .toBuffer();
+}

@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { attempts, batches, images, type ImageRow, type ImageStatus } from "../schema";
 import { lockBatch } from "./batches";
+import { visualHashColumn } from "./cache";
 
 /** An image is runnable when it waits for its (re)try or when its holder's lease expired. */
 const runnable = sql`(
@@ -49,6 +50,8 @@ export interface ClaimedImage {
   /** The batch's model and requests-per-minute budget, as its settings were at submit. */
   model: string | null;
   geminiRpm: number | null;
+  /** The batch asked for a fresh analysis: no answer is reused from the cache. */
+  skipCache: boolean;
 }
 
 /**
@@ -77,11 +80,12 @@ export async function claimImages(
     attempt_id: number;
     model: string | null;
     gemini_rpm: number | null;
+    skip_cache: boolean;
   }>(sql`
     with quota as (
       select greatest(0, least(${args.max}, b.workers - (
         select count(*) from ${images} r where r.batch_id = b.id and r.status = 'running' and r.lease_expires_at >= now()
-      )))::int as take, b.model, b.gemini_rpm
+      )))::int as take, b.model, b.gemini_rpm, b.skip_cache
       from ${batches} b where b.id = ${args.batchId} and b.status in ('queued', 'running')
     ),
     picked as (
@@ -116,7 +120,7 @@ export async function claimImages(
       returning id, image_id
     )
     select c.id, c.attempt_count, c.retry_base, c.rate_limited_count, c.file_name, c.mime_type, c.content, c.has_copies, a.id as attempt_id,
-      q.model, q.gemini_rpm
+      q.model, q.gemini_rpm, q.skip_cache
     from claimed c join inserted a on a.image_id = c.id cross join quota q`);
   return rows.map((c) => ({
     imageId: c.id,
@@ -131,6 +135,7 @@ export async function claimImages(
     content: c.content,
     model: c.model,
     geminiRpm: c.gemini_rpm,
+    skipCache: c.skip_cache,
   }));
 }
 
@@ -155,7 +160,21 @@ export async function extendLease(
 }
 
 export type ImageOutcome =
-  | { kind: "succeeded"; extraction: unknown; durationMs: number; width: number | null; height: number | null; phash: string | null }
+  | {
+      kind: "succeeded";
+      extraction: unknown;
+      /** Null for an answer from the cache: it took no analysis, so it counts in no timing figure. */
+      durationMs: number | null;
+      width: number | null;
+      height: number | null;
+      phash: string | null;
+      /** The finer check of a near duplicate, kept beside the perceptual hash (see queries/cache.ts). */
+      fingerprint?: string | null;
+      /** Engine, model and prompt version of the analysis: what later images match on. */
+      analysisKey?: string | null;
+      /** The earlier image whose analysis this reuses. */
+      cachedFrom?: string | null;
+    }
   | { kind: "retry"; retryInMs: number; errorClass: string; error: string; rateLimited: boolean }
   | { kind: "failed"; errorClass: string; error: string; durationMs: number | null };
 
@@ -185,7 +204,9 @@ export async function applyImageOutcome(
           durationMs: outcome.durationMs,
           width: outcome.width,
           height: outcome.height,
-          phash: outcome.phash,
+          phash: visualHashColumn(outcome.phash, outcome.fingerprint),
+          analysisKey: outcome.analysisKey ?? null,
+          cachedFrom: outcome.cachedFrom ?? null,
           errorClass: null,
           error: null,
           finishedAt: sql`now()`,

@@ -45,6 +45,8 @@ export async function batchTimings(db: Executor, batchId: string) {
       busyMs: sql<number>`coalesce(sum(${attempts.latencyMs}), 0)::int`,
       firstStart: sql<Date | null>`min(${attempts.startedAt})`,
       lastEnd: sql<Date | null>`max(${attempts.finishedAt})`,
+      // Images answered from the cache: their attempts made no request and their images have no time.
+      cachedImages: sql<number>`(select count(*)::int from ${images} where ${images.batchId} = ${batchId} and ${images.cachedFrom} is not null)`,
     })
     .from(attempts)
     .where(eq(attempts.batchId, batchId));

@@ -12,11 +12,16 @@ export const analyzeFieldsSchema = z.object({
   workers: z.coerce.number().int().min(1).max(5).optional(),
   mode: z.enum(BATCH_MODES).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
+  /** "true": analyse every image afresh, reusing no earlier answer (admin). */
+  skipCache: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional(),
 });
 
 /**
- * Reads the FormData of `batch.analyze` into a submission; workers and mode are admin options,
- * left unset for the settings' defaults.
+ * Reads the FormData of `batch.analyze` into a submission; workers, mode and skipCache are admin
+ * options, workers and mode left unset for the settings' defaults.
  */
 export async function readAnalyzeForm(form: FormData, user: User): Promise<SubmitInput> {
   const text = (name: string) => {
@@ -29,6 +34,7 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     workers: text("workers"),
     mode: text("mode"),
     idempotencyKey: text("idempotencyKey"),
+    skipCache: text("skipCache"),
   });
   if (!parsed.success) {
     throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(parsed.error.issues) });
@@ -36,6 +42,9 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
   const fields = parsed.data;
   if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "workers and mode are admin options" });
+  }
+  if (user.role !== "admin" && fields.skipCache) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "skipCache is an admin option" });
   }
   const files = await Promise.all(
     form
@@ -51,5 +60,6 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     sourceUrl: fields.sourceUrl,
     description: fields.description,
     idempotencyKey: fields.idempotencyKey,
+    skipCache: fields.skipCache,
   };
 }

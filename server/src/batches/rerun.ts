@@ -5,6 +5,7 @@ import type { Services } from "../services";
 /**
  * `batch.rerun`: a new batch of the caller's with the original's stored images (bytes and file
  * names, in order), source and description, run in `mode`, so the two runs' figures compare.
+ * It never answers from the cache: a rerun exists to measure a fresh run.
  */
 export async function rerunBatch(
   services: Services,
@@ -22,6 +23,7 @@ export async function rerunBatch(
       sourceUrl: original.sourceUrl,
       description: original.description,
       rerunOf: original.id,
+      skipCache: true,
     },
     user.role,
     settings,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createBatch, notifyWork, type BatchMode, type Database } from "@showscan/db";
+import { createBatch, notifyWork, setBatchSkipCache, type BatchMode, type Database } from "@showscan/db";
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import { batchLog } from "../pipeline/batch-log";
@@ -27,6 +27,8 @@ export interface SubmitInput {
   idempotencyKey?: string | null;
   /** The batch this one runs again. */
   rerunOf?: string | null;
+  /** Analyse every image afresh instead of reusing earlier answers (an admin option; reruns). */
+  skipCache?: boolean;
 }
 
 export interface Rejection {
@@ -114,8 +116,12 @@ export async function submitBatch(
       idempotencyKey: input.idempotencyKey,
       images: accepted,
     },
-    // The first snapshot commits with the batch, so a subscriber never finds a batch without one.
-    (tx, created) => publishProgress(tx, created.id),
+    // The first snapshot commits with the batch, so a subscriber never finds a batch without one;
+    // skipCache too, or a dispatcher could claim an image before the batch said to skip the cache.
+    async (tx, created) => {
+      if (input.skipCache) await setBatchSkipCache(tx, created.id);
+      return publishProgress(tx, created.id);
+    },
   );
   if (created) {
     await notifyWork(deps.db);

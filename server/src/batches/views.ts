@@ -1,4 +1,5 @@
 import {
+  countCachedImages,
   getBatchMetrics,
   listAttempts,
   listBatches,
@@ -26,7 +27,11 @@ const PLAIN: Record<string, string> = {
 };
 
 export async function batchDetail(db: Database, batch: BatchRow) {
-  const [figures, metrics] = await Promise.all([progressFigures(db, batch.id), getBatchMetrics(db, batch.id)]);
+  const [figures, metrics, cachedImages] = await Promise.all([
+    progressFigures(db, batch.id),
+    getBatchMetrics(db, batch.id),
+    countCachedImages(db, batch.id),
+  ]);
   return {
     id: batch.id,
     owner: batch.owner,
@@ -36,6 +41,7 @@ export async function batchDetail(db: Database, batch: BatchRow) {
     engine: batch.engine,
     model: batch.model,
     rerunOf: batch.rerunOf,
+    skipCache: batch.skipCache,
     sourceUrl: batch.sourceUrl,
     description: batch.description,
     error: batch.error,
@@ -43,6 +49,8 @@ export async function batchDetail(db: Database, batch: BatchRow) {
     startedAt: batch.startedAt,
     finishedAt: batch.finishedAt,
     progress: toProgress(batch, figures),
+    /** Images answered so far from earlier analyses (no request, no tokens); counted in succeeded. */
+    cachedImages,
     metrics,
   };
 }
@@ -57,6 +65,9 @@ export async function batchImages(db: Database, batchId: string) {
     byteSize: image.byteSize,
     status: image.status,
     duplicateOf: image.duplicateOf,
+    /** Answered from an earlier analysis of the same picture: `cachedFrom` is the image analysed. */
+    cached: image.cachedFrom !== null,
+    cachedFrom: image.cachedFrom,
     durationMs: image.durationMs,
     error: image.error,
     errorExplained: image.errorClass ? (PLAIN[image.errorClass] ?? image.errorClass) : null,

@@ -2,8 +2,10 @@ import { claimImages, extendLease, listRunnableBatches, type ClaimedImage, type 
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
-import { runAttempt } from "./attempt";
+import type { PreparedBytes } from "../pool/prepare";
+import { runAttempt, type AttemptCache, type AttemptResult } from "./attempt";
 import { batchLog } from "./batch-log";
+import { analysisKey, findCached, type CacheHit } from "./cache";
 import type { PipelineMetrics } from "./metrics";
 import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
@@ -142,6 +144,7 @@ export class Dispatcher {
         renewLease: () =>
           extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs }),
         leaseMs: this.leaseMs,
+        cache: this.cacheFor(claim),
       },
       cancel,
     );
@@ -153,7 +156,7 @@ export class Dispatcher {
       !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
     const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver);
     if (recorded.next) this.launch(recorded.next);
-    o.metrics?.attempt(o.engine.name, attempt.ok ? "succeeded" : "failed", attempt.ok ? null : attempt.error.errorClass, attempt.latencyMs);
+    o.metrics?.attempt(o.engine.name, metricOutcome(attempt), attempt.ok ? null : attempt.error.errorClass, attempt.latencyMs);
     const { batch } = recorded;
     if (!batch) return;
     if (recorded.metrics) o.metrics?.batchFinished(batch.status);
@@ -162,4 +165,28 @@ export class Dispatcher {
     batchLog.progressed(o.logger, batch, recorded.processedBefore);
     if (recorded.metrics) batchLog.finished(o.logger, batch, recorded.metrics);
   }
+
+  /** The claim's analysis key, and its lookup unless the batch asked for a fresh analysis. */
+  private cacheFor(claim: ClaimedImage): AttemptCache | null {
+    const key = analysisKey(this.o.engine, claim.model);
+    if (key === null) return null;
+    if (claim.skipCache) return { analysisKey: key, find: null };
+    return {
+      analysisKey: key,
+      find: async (prepared: PreparedBytes): Promise<CacheHit | null> => {
+        try {
+          return await findCached(this.o.db, { imageId: claim.imageId, analysisKey: key, prepared });
+        } catch (error) {
+          // A failed lookup costs a request, never the image: analyse it as if nothing matched.
+          this.o.logger.warn({ err: error, imageId: claim.imageId }, "cache lookup failed");
+          return null;
+        }
+      },
+    };
+  }
+}
+
+function metricOutcome(attempt: AttemptResult): "succeeded" | "cached" | "failed" {
+  if (!attempt.ok) return "failed";
+  return attempt.source === "cache" ? "cached" : "succeeded";
 }

@@ -29,6 +29,7 @@ async function storeBatchMetrics(tx: Executor, batch: BatchRow): Promise<BatchMe
     outputTokens: t.outputTokens,
     // Share of the window's slot time that attempts actually used.
     workerUtilisation: wallMs > 0 ? Math.min(1, t.busyMs / (wallMs * batch.workers)) : 0,
+    cachedImages: t.cachedImages,
   };
   await saveBatchMetrics(tx, metrics);
   return metrics;

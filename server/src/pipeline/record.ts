@@ -52,11 +52,12 @@ export async function recordAttempt(
   handOver: HandOver | null = null,
 ): Promise<Recorded> {
   return db.transaction(async (tx) => {
-    const usage = attempt.ok ? attempt.result.usage : attempt.error.details.usage;
+    // An answer from the cache made no request: no status, no model, no tokens.
+    const usage = attempt.ok ? (attempt.source === "engine" ? attempt.result.usage : null) : attempt.error.details.usage;
     const attemptRow = {
       attemptId: claim.attemptId,
       latencyMs: attempt.latencyMs,
-      httpStatus: attempt.ok ? attempt.result.usage.httpStatus : (attempt.error.details.httpStatus ?? null),
+      httpStatus: attempt.ok ? (usage?.httpStatus ?? null) : (attempt.error.details.httpStatus ?? null),
       model: usage?.model ?? null,
       promptTokens: usage?.promptTokens ?? null,
       outputTokens: usage?.outputTokens ?? null,
@@ -89,7 +90,7 @@ export async function recordAttempt(
       const [, applied] = await Promise.all([
         locked,
         applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, hasCopies: claim.hasCopies, outcome }),
-        finishAttempt(tx, { ...attemptRow, outcome: outcome.kind === "retry" ? "retry" : outcome.kind }),
+        finishAttempt(tx, { ...attemptRow, outcome: attemptOutcome(attempt, outcome) }),
       ]);
       if (!applied) {
         // Someone else holds the image now (lease expired and taken over, or batch stopped).
@@ -131,17 +132,27 @@ export async function recordAttempt(
   });
 }
 
+/** The attempt row's outcome: `cached` for an answer from the cache, else the image's. */
+function attemptOutcome(attempt: AttemptResult, outcome: ImageOutcome) {
+  if (attempt.ok && attempt.source === "cache") return "cached";
+  return outcome.kind;
+}
+
 function toOutcome(claim: ClaimedImage, attempt: AttemptResult, policy: RetryPolicy): ImageOutcome {
   if (attempt.ok) {
     const { prepared } = attempt;
-    return {
+    const common = {
       kind: "succeeded",
-      extraction: attempt.result.extraction,
-      durationMs: attempt.latencyMs,
       width: prepared.width,
       height: prepared.height,
       phash: prepared.phash,
-    };
+      fingerprint: prepared.fingerprint,
+      analysisKey: attempt.analysisKey,
+    } as const;
+    // A cached answer has no measured time: it would pull the batch's timing figures down.
+    if (attempt.source === "cache")
+      return { ...common, extraction: attempt.hit.extraction, durationMs: null, cachedFrom: attempt.hit.imageId };
+    return { ...common, extraction: attempt.result.extraction, durationMs: attempt.latencyMs, cachedFrom: null };
   }
   const { error } = attempt;
   // Still holding the lease after a cancel means this process is shutting down: hand it back.

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import sharp, { type OutputInfo } from "sharp";
 import phash from "sharp-phash";
+import { fingerprintOf } from "./fingerprint";
 
 /** Gemini tiles images at 768 px and gains nothing from more than ~1536 px on the long side. */
 export const MAX_SIDE = 1536;
@@ -24,8 +25,10 @@ export interface PreparedBytes {
   height: number;
   /** SHA-256 of the original bytes: exact duplicates. */
   sha256: string;
-  /** 64-bit DCT perceptual hash as 16 hex digits: near duplicates. */
+  /** 64-bit DCT perceptual hash as 16 hex digits: near duplicates, a coarse first look. */
   phash: string;
+  /** The finer check of a near duplicate (see fingerprint.ts). */
+  fingerprint: string;
 }
 
 export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutput> {
@@ -41,7 +44,8 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
   } catch (error) {
     return { ok: false, reason: `cannot decode image: ${(error as Error).message}` };
   }
-  const bits = await phash(result.data);
+  // Both from the prepared image, so a copy's hashes depend only on what it shows, not its size.
+  const [bits, fingerprint] = await Promise.all([phash(result.data), fingerprintOf(result.data)]);
   return {
     ok: true,
     bytes: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength),
@@ -50,6 +54,7 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
     height: result.info.height,
     sha256: createHash("sha256").update(input).digest("hex"),
     phash: BigInt(`0b${bits}`).toString(16).padStart(16, "0"),
+    fingerprint,
   };
 }
 

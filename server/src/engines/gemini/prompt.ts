@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { extractionResponseSchema } from "./response-schema";
+
 /** The instruction sent with every image. The response schema carries the field list. */
 export const EXTRACTION_PROMPT = `You read screenshots of karaoke show schedules (flyers, posters, social media posts) and return what they say as JSON matching the response schema.
 
@@ -12,3 +15,14 @@ Rules:
 - Use null for anything the image does not say. Never invent or guess an address, a time, a phone number, coordinates or a name.
 - confidence is 0 to 1: how sure you are that the row was read correctly.
 - An image that is not a karaoke schedule yields empty lists.`;
+
+/**
+ * Names what the model is asked: a hash of the prompt and the response schema. Answers are
+ * reused only under the same version, so changing either one retires every cached answer.
+ */
+export const PROMPT_VERSION = createHash("sha256")
+  .update(EXTRACTION_PROMPT)
+  .update("\0")
+  .update(JSON.stringify(extractionResponseSchema))
+  .digest("hex")
+  .slice(0, 12);
