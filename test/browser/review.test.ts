@@ -215,7 +215,7 @@ describe("review in the results table, the catalog and the exports, in Chromium"
     tab.expectNoConsoleErrors();
   });
 
-  it("the same screenshots again: shows the catalog has are known, the edited one changed, old value beside the new", async () => {
+  it("the same screenshots again: answered from the cache, shows the catalog has known, the edited one changed, old value beside the new", async () => {
     const tab = await open("/admin", service.tokens.admin);
     const { page } = tab;
     await page.getByLabel("Screenshots", { exact: true }).setInputFiles(asFiles(flyers.slice(0, 3)));
@@ -233,6 +233,29 @@ describe("review in the results table, the catalog and the exports, in Chromium"
     await expect.poll(() => changes.textContent()).toContain(`start 20:45 → ${edited.startTime}`);
     await expect(changes.textContent()).resolves.toContain(`host KJ Edited Host → ${edited.djName}`);
     await results.screenshot({ path: artifact("review-results-changed") });
+
+    // Every picture was analysed in the first batch: each is answered from there, and says so.
+    const grid = page.getByRole("list", { name: "Images" });
+    await expect.poll(() => grid.getByRole("listitem", { name: /answered from the cache/ }).count()).toBe(3);
+    await expect(grid.getByText("seen before, in an earlier batch").count()).resolves.toBe(3);
+    await expect(page.getByLabel("Live figures").textContent()).resolves.toContain("From the cache3");
+    await grid.screenshot({ path: artifact("review-cached-images") });
+    tab.expectNoConsoleErrors();
+  });
+
+  it("an admin who ticks 'Analyse again even if seen before' has every screenshot analysed afresh", async () => {
+    const tab = await open("/admin", service.tokens.admin);
+    const { page } = tab;
+    const before = service.fake.requests.length;
+    await page.getByLabel("Screenshots", { exact: true }).setInputFiles(asFiles(flyers.slice(0, 3)));
+    await page.getByLabel("Analyse again even if seen before").check();
+    await saveScreenshot(page, "review-admin-form-skip-cache");
+    await page.getByRole("button", { name: "Analyse 3 screenshots" }).click();
+    await waitForEnd(page, 3);
+    const grid = page.getByRole("list", { name: "Images" });
+    await expect.poll(() => grid.locator(".tile.state-succeeded").count(), { timeout: 10_000 }).toBe(3);
+    expect(await grid.getByRole("listitem", { name: /answered from the cache/ }).count()).toBe(0);
+    expect(service.fake.requests.length - before).toBe(3);
     tab.expectNoConsoleErrors();
   });
 

@@ -1,5 +1,7 @@
+import { useMemo, useState } from "react";
 import type { BatchImage } from "../api/types";
 import { duration } from "../lib/format";
+import { ImageViewer } from "./image-viewer";
 
 const STATE_WORDS: Record<BatchImage["status"], string> = {
   queued: "waiting",
@@ -10,23 +12,60 @@ const STATE_WORDS: Record<BatchImage["status"], string> = {
   duplicate: "duplicate",
 };
 
+/**
+ * Where a cached image's answer came from. Only this batch's images come with signed links, so
+ * an earlier batch's image is named, not linked (its route would refuse a link it did not sign).
+ */
+function CachedFrom({ image, byId, onOpen }: { image: BatchImage; byId: Map<string, BatchImage>; onOpen: (image: BatchImage) => void }) {
+  const source = image.cachedFrom ? byId.get(image.cachedFrom) : undefined;
+  if (!source) return <span className="muted small">seen before, in an earlier batch</span>;
+  return (
+    <span className="muted small cached-from">
+      seen before: same as{" "}
+      <button type="button" className="link" onClick={() => onOpen(source)}>
+        {source.fileName}
+      </button>
+    </span>
+  );
+}
+
 /** The batch's images, each with its state, attempts and time, updating as they finish. */
 export function ImageGrid({ images }: { images: BatchImage[] }) {
+  const byId = useMemo(() => new Map(images.map((image) => [image.id, image])), [images]);
+  const [open, setOpen] = useState<BatchImage | null>(null);
   return (
-    <ul className="image-grid" aria-label="Images">
-      {images.map((image) => (
-        <li key={image.id} className={`tile state-${image.status}`} aria-label={`${image.fileName}: ${STATE_WORDS[image.status]}`}>
-          <img src={image.thumbnailUrl} alt="" loading="lazy" width={96} height={96} />
-          <span className="name" title={image.fileName}>
-            {image.fileName}
-          </span>
-          <span className={`badge state-${image.status}`}>{STATE_WORDS[image.status]}</span>
-          <span className="muted small">
-            {image.attempts.length === 1 ? "1 attempt" : `${image.attempts.length} attempts`} · {duration(image.durationMs)}
-          </span>
-          {image.status === "failed" && <span className="error small">{image.errorExplained ?? image.error}</span>}
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="image-grid" aria-label="Images">
+        {images.map((image) => (
+          <li
+            key={image.id}
+            className={`tile state-${image.status}`}
+            aria-label={`${image.fileName}: ${STATE_WORDS[image.status]}${image.cached ? ", answered from the cache" : ""}`}
+          >
+            <img src={image.thumbnailUrl} alt="" loading="lazy" width={96} height={96} />
+            <span className="name" title={image.fileName}>
+              {image.fileName}
+            </span>
+            {/* A cached image was read too: "cached" says both, and fits the tile beside nothing else. */}
+            {image.cached ? (
+              <span className="badge cached" title="Read from an earlier analysis of the same picture: no request, no tokens">
+                cached
+              </span>
+            ) : (
+              <span className={`badge state-${image.status}`}>{STATE_WORDS[image.status]}</span>
+            )}
+            {image.cached ? (
+              <CachedFrom image={image} byId={byId} onOpen={setOpen} />
+            ) : (
+              <span className="muted small">
+                {image.attempts.length === 1 ? "1 attempt" : `${image.attempts.length} attempts`} · {duration(image.durationMs)}
+              </span>
+            )}
+            {image.status === "failed" && <span className="error small">{image.errorExplained ?? image.error}</span>}
+          </li>
+        ))}
+      </ul>
+      {open && <ImageViewer image={open} onClose={() => setOpen(null)} />}
+    </>
   );
 }

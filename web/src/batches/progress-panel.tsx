@@ -51,12 +51,16 @@ export function ProgressBar({ progress }: { progress: BatchProgress }) {
   );
 }
 
-/** Every BatchProgress figure, for the admin's live view. */
-export function ProgressFigures({ progress }: { progress: BatchProgress }) {
+/**
+ * Every BatchProgress figure, for the admin's live view, and how many images were answered from
+ * the cache (counted among the succeeded ones).
+ */
+export function ProgressFigures({ progress, cachedImages }: { progress: BatchProgress; cachedImages: number }) {
   return (
     <dl className="figures" aria-label="Live figures">
       <Figure label="In flight" value={`${progress.inFlight} of ${progress.workers} workers`} />
       <Figure label="Succeeded" value={progress.succeededImages} />
+      <Figure label="From the cache" value={cachedImages} />
       <Figure label="Group" value={`${progress.currentBatch} of ${progress.totalBatches}`} />
       <Figure label="Average per image" value={duration(progress.averageTimePerImage)} />
       <Figure label="Elapsed" value={duration(progress.elapsedMs)} />

@@ -7,6 +7,8 @@ export interface AnalyzeFields {
   description?: string;
   workers?: number;
   mode?: "parallel" | "sequential";
+  /** Admins: analyse every image afresh, even one whose picture was analysed before. */
+  skipCache?: true;
 }
 
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);

@@ -12,7 +12,11 @@ export function useBatchView(batchId: string) {
   const live = useBatchProgress(batchId);
   const images = useQuery(trpc.batch.images.queryOptions({ batchId }));
   const results = useQuery(trpc.batch.results.queryOptions({ batchId }));
-  return { ...live, images: images.data ?? [], shows: results.data?.shows ?? [], final: results.data?.final ?? false };
+  const list = images.data ?? [];
+  // batch.byId's count is refetched when the batch ends; the images, with every progress event:
+  // mid-batch their own flags are the fresher count.
+  const cachedImages = Math.max(live.detail?.cachedImages ?? 0, list.filter((image) => image.cached).length);
+  return { ...live, images: list, cachedImages, shows: results.data?.shows ?? [], final: results.data?.final ?? false };
 }
 
 /** Shown until a batch's progress is known: why it cannot be, or that it is on its way. */

@@ -50,13 +50,20 @@ function AdminForm({ onStarted }: { onStarted: (batchId: string) => void }) {
   const [mode, setMode] = useState<AnalyzeFields["mode"] | null>(null);
   const [sourceUrl, setSourceUrl] = useState("");
   const [description, setDescription] = useState("");
-  const ids = { workers: useId(), url: useId(), description: useId() };
+  const [skipCache, setSkipCache] = useState(false);
+  const ids = { workers: useId(), url: useId(), description: useId(), skipCache: useId() };
   const chosenWorkers = workers ?? settings.data?.defaultWorkers ?? 3;
   const chosenMode = mode ?? settings.data?.defaultMode ?? "parallel";
 
   const start = (event: FormEvent) => {
     event.preventDefault();
-    const fields = { workers: chosenWorkers, mode: chosenMode, sourceUrl: sourceUrl.trim(), description: description.trim() };
+    const fields: AnalyzeFields = {
+      workers: chosenWorkers,
+      mode: chosenMode,
+      sourceUrl: sourceUrl.trim(),
+      description: description.trim(),
+      skipCache: skipCache || undefined,
+    };
     analyze.mutate(analyzeForm(files, fields), {
       onSuccess: (answer) => {
         rememberRejected(answer.batchId, answer.rejected);
@@ -102,6 +109,13 @@ function AdminForm({ onStarted }: { onStarted: (batchId: string) => void }) {
           <label htmlFor={ids.description}>Description</label>
           <textarea id={ids.description} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
         </div>
+        <div className="field wide checkbox-field">
+          <label htmlFor={ids.skipCache}>
+            <input id={ids.skipCache} type="checkbox" checked={skipCache} onChange={(e) => setSkipCache(e.target.checked)} /> Analyse again
+            even if seen before
+          </label>
+          <span className="muted small">A picture analysed before is answered from its earlier reading unless this is ticked.</span>
+        </div>
       </fieldset>
       <button type="submit" className="primary" disabled={files.length === 0 || analyze.isPending}>
         {analyze.isPending ? "Uploading…" : files.length ? `Analyse ${plural(files.length, "screenshot")}` : "Analyse"}
@@ -119,7 +133,7 @@ interface LiveBatchProps {
 }
 
 function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
-  const { progress, detail, error, reconnecting, images, shows, final } = useBatchView(batchId);
+  const { progress, detail, error, reconnecting, images, cachedImages, shows, final } = useBatchView(batchId);
   const [rejected] = useState(() => recallRejected(batchId));
   if (!progress) return <BatchUnavailable error={error} />;
   const done = isFinal(progress.status);
@@ -136,7 +150,7 @@ function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
       </div>
       {reconnecting && <p role="status">Connection lost: reconnecting…</p>}
       <ProgressBar progress={progress} />
-      <ProgressFigures progress={progress} />
+      <ProgressFigures progress={progress} cachedImages={cachedImages} />
       <BatchActions progress={progress} />
       <section aria-label="Image grid" className="panel">
         <h2>Images</h2>

@@ -19,7 +19,7 @@ export function BatchPage() {
 }
 
 function BatchView({ batchId }: { batchId: string }) {
-  const { progress, detail, error, reconnecting, images, shows, final } = useBatchView(batchId);
+  const { progress, detail, error, reconnecting, images, cachedImages, shows, final } = useBatchView(batchId);
   if (!progress || !detail) {
     return (
       <>
@@ -38,7 +38,7 @@ function BatchView({ batchId }: { batchId: string }) {
       </p>
       {reconnecting && <p role="status">Connection lost: reconnecting…</p>}
       <ProgressBar progress={progress} />
-      <ProgressFigures progress={progress} />
+      <ProgressFigures progress={progress} cachedImages={cachedImages} />
       <BatchActions progress={progress} />
       {detail.metrics && <PerformancePanel metrics={detail.metrics} />}
       <Timeline images={images} startedAt={detail.startedAt} />
