@@ -49,10 +49,12 @@ export interface CacheCandidate {
  * `maxPhashDistance` and the same shape. Exact matches first, then the closest, then the most
  * recent. Only succeeded images count, so nothing of a batch still running is reused before it
  * has its answer. The near matches are a scan over the key's succeeded images (no index can
- * serve a Hamming distance), cheap per row; the fine check of the candidates is the caller's.
+ * serve a Hamming distance): 150-290 ms over 20,000 of them, each row's hash read out of the long,
+ * TOASTed `phash` value; a column of its own for the 64-bit hash would keep that to 8 bytes a row.
+ * The fine check of the candidates is the caller's.
  */
 export async function findCacheCandidates(db: Executor, probe: CacheProbe): Promise<CacheCandidate[]> {
-  const distance = sql`bit_count(('x' || left(${images.phash}, ${PHASH_DIGITS}))::bit(64) # ('x' || ${probe.phash})::bit(64))`;
+  const distance = sql`bit_count(('x' || substr(${images.phash}, 1, ${PHASH_DIGITS}))::bit(64) # ('x' || ${probe.phash})::bit(64))`;
   const sameShape = sql`abs(${images.width}::float8 * ${probe.height} - ${images.height}::float8 * ${probe.width})
     <= ${probe.maxAspectDifference} * ${images.width}::float8 * ${probe.height}`;
   const rows = await db.execute<{
@@ -65,7 +67,7 @@ export async function findCacheCandidates(db: Executor, probe: CacheProbe): Prom
   }>(sql`
     select ${images.id} as matched_id, coalesce(${images.cachedFrom}, ${images.id}) as origin_id,
       ${images.sha256} = ${probe.sha256} as exact,
-      case when ${images.phash} is not null then ${distance} end as distance,
+      case when ${images.phash} is not null then ${distance}::int end as distance,
       nullif(substr(${images.phash}, ${PHASH_DIGITS + 1}), '') as fingerprint,
       ${images.extraction} as extraction
     from ${images}

@@ -62,7 +62,11 @@ const MAX_ASPECT_DIFFERENCE = 0.01;
  */
 const CANDIDATES = 32;
 
-/** The earlier analysis of the same picture, if any: same bytes, or a near copy by both checks. */
+/**
+ * The earlier analysis of the same picture, if any: same bytes, or a near copy by every check.
+ * Two copies analysed at the same time (two batches, two processes) both miss and both go to the
+ * engine: waiting for the other's answer would hold a slot for an answer that may never come.
+ */
 export async function findCached(
   db: Executor,
   probe: { imageId: string; analysisKey: string; prepared: PreparedBytes },
