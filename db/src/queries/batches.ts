@@ -142,6 +142,11 @@ export async function reopenBatch(db: Executor, batchId: string, requeued: numbe
   return row;
 }
 
+/** Notes on an ended batch what went wrong after its images were done (its results could not be merged). */
+export async function noteBatchError(db: Executor, batchId: string, error: string): Promise<void> {
+  await db.update(batches).set({ error }).where(eq(batches.id, batchId));
+}
+
 /**
  * Locks a batch's row for the rest of the transaction and returns its status. Every transaction
  * that changes a batch's images takes this lock first: one lock order, so no deadlocks.

@@ -1,10 +1,27 @@
-import { batchTimings, saveBatchMetrics, saveMergedItems, type BatchMetricsInput, type BatchRow, type Executor } from "@showscan/db";
+import {
+  batchTimings,
+  noteBatchError,
+  saveBatchMetrics,
+  saveMergedItems,
+  type BatchMetricsInput,
+  type BatchRow,
+  type Executor,
+} from "@showscan/db";
 import { mergeBatch } from "../results/merge-batch";
 import { mean, percentile, speedup } from "./measure";
 
-/** What a batch's end stores: its merged results and its measured figures. */
+/**
+ * What a batch's end stores: its merged results and its measured figures. The merge runs in a
+ * savepoint: should it fail (a reading it cannot handle), the batch still ends with its images'
+ * outcomes and figures, and says why its results are missing, rather than its last attempt
+ * failing to record and being retried forever.
+ */
 export async function finalizeBatch(tx: Executor, batch: BatchRow): Promise<BatchMetricsInput> {
-  await saveMergedItems(tx, batch.id, await mergeBatch(tx, batch.id));
+  try {
+    await tx.transaction(async (savepoint) => saveMergedItems(savepoint, batch.id, await mergeBatch(savepoint, batch.id)));
+  } catch (error) {
+    await noteBatchError(tx, batch.id, `the results could not be merged: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return storeBatchMetrics(tx, batch);
 }
 
