@@ -91,7 +91,10 @@ export const images = pgTable(
     /** A small JPEG of the original, made on its first request. */
     thumbnail: bytea("thumbnail"),
     sha256: text("sha256").notNull(),
+    /** 64-bit DCT perceptual hash as 16 hex digits: the cache's prefilter for near duplicates. */
     phash: text("phash"),
+    /** The cache's finer check of a near duplicate (grey and colour thumbnails, hex; see server/src/pool/fingerprint.ts). */
+    fingerprint: text("fingerprint"),
     width: integer("width"),
     height: integer("height"),
     duplicateOf: uuid("duplicate_of"),

@@ -174,7 +174,8 @@ async function runOnce(
   const meter = startLoadMeter();
   const sampler = settings.pgSampleMs > 0 ? startPgSampler(service.db, settings.pgSampleMs) : null;
   const started = nowMs();
-  const { batchId } = await service.app.submit({ owner: "bench", files, workers: run.workers, mode: run.mode }, "admin");
+  // Every run sends the same pictures: each must reach the model, not the answer cache.
+  const { batchId } = await service.app.submit({ owner: "bench", files, workers: run.workers, mode: run.mode, skipCache: true }, "admin");
   const batch = await waitForFinalBatch(service.db, batchId, 10 * 60_000, 10);
   const ended = nowMs();
   const load = meter.stop();

@@ -215,6 +215,13 @@ describe("review: approve, reject and edit merged items; the catalog; known and 
     expect(catalogCsv.trimEnd().split("\n")).toHaveLength(3);
     const catalogJson = (await (await get("/api/export/catalog/shows.json", userToken)).json()) as { dayOfWeek: string }[];
     expect(catalogJson.map((s) => s.dayOfWeek).sort()).toEqual(["friday", "tuesday"]);
+    // Filtered like the catalog page.
+    const fridays = (await (await get("/api/export/catalog/shows.json?dayOfWeek=friday", userToken)).json()) as { dayOfWeek: string }[];
+    expect(fridays.map((s) => s.dayOfWeek)).toEqual(["friday"]);
+    expect(await (await get("/api/export/catalog/shows.json?city=Columbus", userToken)).json()).toEqual([]);
+    const badDay = await get("/api/export/catalog/shows.csv?dayOfWeek=funday", userToken);
+    expect(badDay.status).toBe(400);
+    expect(((await badDay.json()) as { error: string }).error).toMatch(/^dayOfWeek: /);
 
     expect((await get(`/api/export/batches/${firstBatch}/shows.csv`, userToken)).status).toBe(404);
     expect((await fetch(`${service.url}/api/export/catalog/shows.csv`)).status).toBe(401);

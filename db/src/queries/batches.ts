@@ -20,6 +20,8 @@ export interface NewBatch {
   sourceUrl?: string | null;
   description?: string | null;
   idempotencyKey?: string | null;
+  /** Analyse every image afresh rather than reuse an earlier answer. */
+  skipCache?: boolean;
   images: NewImage[];
 }
 
@@ -48,6 +50,7 @@ export async function createBatch(
         sourceUrl: input.sourceUrl ?? null,
         description: input.description ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
+        skipCache: input.skipCache ?? false,
         totalImages: input.images.length,
       })
       .onConflictDoNothing({ target: [batches.owner, batches.idempotencyKey] })

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/test-database";
 import { images } from "../schema";
 import { createBatch } from "./batches";
-import { countCachedImages, findCacheCandidates, visualHashColumn } from "./cache";
+import { countCachedImages, findCacheCandidates } from "./cache";
 
 const FINGERPRINT = "ab".repeat(8);
 
@@ -31,7 +31,8 @@ describe("finding earlier analyses of the same picture", () => {
       .update(images)
       .set({
         sha256: o.sha256,
-        phash: visualHashColumn(o.phash, FINGERPRINT),
+        phash: o.phash,
+        fingerprint: o.phash === null ? null : FINGERPRINT,
         width,
         height,
         status: o.status ?? "succeeded",

@@ -1,18 +1,6 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { batches, images } from "../schema";
-
-/**
- * The `phash` column holds the 64-bit perceptual hash as its first 16 hex digits and the finer
- * fingerprint after them: the query's prefilter reads the prefix, the fine check the rest.
- */
-const PHASH_DIGITS = 16;
-
-/** The `phash` column's value for an image's perceptual hash and fingerprint. */
-export function visualHashColumn(phash: string | null, fingerprint: string | null | undefined): string | null {
-  if (phash === null) return null;
-  return fingerprint ? `${phash}${fingerprint}` : phash;
-}
+import { images } from "../schema";
 
 export interface CacheProbe {
   /** Engine, model and prompt version: answers are only reused under the same ones. */
@@ -49,12 +37,12 @@ export interface CacheCandidate {
  * `maxPhashDistance` and the same shape. Exact matches first, then the closest, then the most
  * recent. Only succeeded images count, so nothing of a batch still running is reused before it
  * has its answer. The near matches are a scan over the key's succeeded images (no index can
- * serve a Hamming distance): 150-290 ms over 20,000 of them, each row's hash read out of the long,
- * TOASTed `phash` value; a column of its own for the 64-bit hash would keep that to 8 bytes a row.
+ * serve a Hamming distance), reading each row's 16-digit hash; only the candidates' fingerprints
+ * are read.
  * The fine check of the candidates is the caller's.
  */
 export async function findCacheCandidates(db: Executor, probe: CacheProbe): Promise<CacheCandidate[]> {
-  const distance = sql`bit_count(('x' || substr(${images.phash}, 1, ${PHASH_DIGITS}))::bit(64) # ('x' || ${probe.phash})::bit(64))`;
+  const distance = sql`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${probe.phash})::bit(64))`;
   const sameShape = sql`abs(${images.width}::float8 * ${probe.height} - ${images.height}::float8 * ${probe.width})
     <= ${probe.maxAspectDifference} * ${images.width}::float8 * ${probe.height}`;
   const rows = await db.execute<{
@@ -68,7 +56,7 @@ export async function findCacheCandidates(db: Executor, probe: CacheProbe): Prom
     select ${images.id} as matched_id, coalesce(${images.cachedFrom}, ${images.id}) as origin_id,
       ${images.sha256} = ${probe.sha256} as exact,
       case when ${images.phash} is not null then ${distance}::int end as distance,
-      nullif(substr(${images.phash}, ${PHASH_DIGITS + 1}), '') as fingerprint,
+      ${images.fingerprint} as fingerprint,
       ${images.extraction} as extraction
     from ${images}
     where ${images.analysisKey} = ${probe.analysisKey} and ${images.status} = 'succeeded' and ${images.extraction} is not null
@@ -90,9 +78,4 @@ export async function findCacheCandidates(db: Executor, probe: CacheProbe): Prom
 /** Images of a batch answered from the cache. */
 export async function countCachedImages(db: Executor, batchId: string): Promise<number> {
   return db.$count(images, and(eq(images.batchId, batchId), isNotNull(images.cachedFrom)));
-}
-
-/** Marks a new batch to be analysed afresh (the admin's `skipCache`, a rerun). */
-export async function setBatchSkipCache(db: Executor, batchId: string): Promise<void> {
-  await db.update(batches).set({ skipCache: true }).where(eq(batches.id, batchId));
 }

@@ -2,7 +2,6 @@ import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { attempts, batches, images, type ImageRow, type ImageStatus } from "../schema";
 import { lockBatch } from "./batches";
-import { visualHashColumn } from "./cache";
 
 /** An image is runnable when it waits for its (re)try or when its holder's lease expired. */
 const runnable = sql`(
@@ -168,7 +167,7 @@ export type ImageOutcome =
       width: number | null;
       height: number | null;
       phash: string | null;
-      /** The finer check of a near duplicate, kept beside the perceptual hash (see queries/cache.ts). */
+      /** The finer check of a near duplicate (see queries/cache.ts). */
       fingerprint?: string | null;
       /** Engine, model and prompt version of the analysis: what later images match on. */
       analysisKey?: string | null;
@@ -204,7 +203,8 @@ export async function applyImageOutcome(
           durationMs: outcome.durationMs,
           width: outcome.width,
           height: outcome.height,
-          phash: visualHashColumn(outcome.phash, outcome.fingerprint),
+          phash: outcome.phash,
+          fingerprint: outcome.fingerprint ?? null,
           analysisKey: outcome.analysisKey ?? null,
           cachedFrom: outcome.cachedFrom ?? null,
           errorClass: null,
@@ -265,8 +265,9 @@ export async function endOpenImages(
   return rows.length;
 }
 
-export async function listImages(db: Executor, batchId: string): Promise<Omit<ImageRow, "content" | "thumbnail">[]> {
-  const { content: _bytes, thumbnail: _thumbnail, ...columns } = getTableColumns(images);
+export async function listImages(db: Executor, batchId: string): Promise<Omit<ImageRow, "content" | "thumbnail" | "fingerprint">[]> {
+  // Neither the bytes nor the 4 kB fingerprint: this is read on every refresh of a batch's page.
+  const { content: _bytes, thumbnail: _thumbnail, fingerprint: _fingerprint, ...columns } = getTableColumns(images);
   return db.select(columns).from(images).where(eq(images.batchId, batchId)).orderBy(asc(images.position));
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createBatch, notifyWork, setBatchSkipCache, type BatchMode, type Database } from "@showscan/db";
+import { createBatch, notifyWork, type BatchMode, type Database } from "@showscan/db";
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import { batchLog } from "../pipeline/batch-log";
@@ -114,14 +114,11 @@ export async function submitBatch(
       sourceUrl: input.sourceUrl,
       description: input.description,
       idempotencyKey: input.idempotencyKey,
+      skipCache: input.skipCache,
       images: accepted,
     },
-    // The first snapshot commits with the batch, so a subscriber never finds a batch without one;
-    // skipCache too, or a dispatcher could claim an image before the batch said to skip the cache.
-    async (tx, created) => {
-      if (input.skipCache) await setBatchSkipCache(tx, created.id);
-      return publishProgress(tx, created.id);
-    },
+    // The first snapshot commits with the batch, so a subscriber never finds a batch without one.
+    (tx, created) => publishProgress(tx, created.id),
   );
   if (created) {
     await notifyWork(deps.db);

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { listCatalog } from "@showscan/db";
+import { listCatalogShows } from "@showscan/db";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { bearerToken, type Tokens, type User } from "../auth/tokens";
@@ -8,8 +8,19 @@ import { batchResults } from "../batches/views";
 import { toCatalogShow } from "../catalog/shows";
 import { showsCsv } from "../export/shows-file";
 import type { Services } from "../services";
+import { describeIssues } from "../zod-issues";
+import { WEEKDAYS } from "../extraction/schema";
 
 const FORMATS = ["csv", "json"] as const;
+/** A directory's whole catalog is thousands of shows; the bound only keeps a runaway export in check. */
+const CATALOG_EXPORT_LIMIT = 100_000;
+
+/** The catalog page's filters, so an export holds what the page shows. */
+const catalogFilter = z.object({
+  city: z.string().trim().min(1).optional(),
+  dayOfWeek: z.enum(WEEKDAYS).optional(),
+  host: z.string().trim().min(1).optional(),
+});
 type Format = (typeof FORMATS)[number];
 
 /** Bearer token only: these are downloads a script or the web app (with its header) asks for. */
@@ -36,7 +47,8 @@ const withUser =
 
 /**
  * `GET /api/export/batches/:batchId/shows.{csv,json}`: a batch's merged shows, with their
- * review state and sources; `GET /api/export/catalog/shows.{csv,json}`: the approved shows.
+ * review state and sources; `GET /api/export/catalog/shows.{csv,json}[?city=&dayOfWeek=&host=]`:
+ * the approved shows, filtered like the catalog page.
  */
 export function createExportRoutes({ services, tokens }: { services: Services; tokens: Tokens }): Router {
   const router = Router();
@@ -64,8 +76,10 @@ export function createExportRoutes({ services, tokens }: { services: Services; t
 
   router.get(
     "/api/export/catalog/shows.:format",
-    withUser(tokens, async (_req, res, _user, format) => {
-      const rows = (await listCatalog(services.db, "show")).map(toCatalogShow);
+    withUser(tokens, async (req, res, _user, format) => {
+      const filter = catalogFilter.safeParse(req.query);
+      if (!filter.success) return void res.status(400).json({ error: describeIssues(filter.error.issues) });
+      const rows = (await listCatalogShows(services.db, { ...filter.data, limit: CATALOG_EXPORT_LIMIT })).map(toCatalogShow);
       send(res, format, "showscan-catalog-shows", rows, ["updatedAt", "updatedBy", "id"]);
     }),
   );

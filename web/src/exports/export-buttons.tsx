@@ -9,9 +9,10 @@ const FORMATS = [
 
 /**
  * "Export CSV" and "Export JSON" for an export route (`/api/export/…/shows`, without the
- * extension); what the server answers is saved under the file name it gives.
+ * extension, with the filters in `query`); what the server answers is saved under the file name it gives.
  */
-export function ExportButtons({ path, what }: { path: string; what: string }) {
+export function ExportButtons({ path, what, query }: { path: string; what: string; query?: Record<string, string | undefined> }) {
+  const search = new URLSearchParams(Object.entries(query ?? {}).filter((e): e is [string, string] => Boolean(e[1]))).toString();
   const { token } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +20,11 @@ export function ExportButtons({ path, what }: { path: string; what: string }) {
     setBusy(format);
     setError(null);
     try {
-      await downloadWithToken(`${path}.${format}`, token, `${path.split("/").filter(Boolean).join("-")}.${format}`);
+      await downloadWithToken(
+        `${path}.${format}${search ? `?${search}` : ""}`,
+        token,
+        `${path.split("/").filter(Boolean).join("-")}.${format}`,
+      );
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     } finally {

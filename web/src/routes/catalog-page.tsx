@@ -31,8 +31,13 @@ export function CatalogPage() {
     <main className="page">
       <div className="row spread page-head">
         <h1>Catalog</h1>
-        {/* The export is the whole catalog: the export route takes no filters. */}
-        {!empty && <ExportButtons path="/api/export/catalog/shows" what="every approved show" />}
+        {!empty && (
+          <ExportButtons
+            path="/api/export/catalog/shows"
+            query={filters.input}
+            what={filters.active ? "the approved shows these filters show" : "every approved show"}
+          />
+        )}
       </div>
       <p className="muted">Approved karaoke shows, the listings singers see.</p>
       <CatalogFilters filters={filters} facets={facets} />
