@@ -67,6 +67,10 @@ describe("screenshots seen again, the catalog and a show that moved", () => {
 
     const images = await admin.client.batch.images.query({ batchId: second });
     expect(images.every((i) => i.status === "succeeded" && i.cached && i.cachedFrom !== null)).toBe(true);
+    // An admin can open the image each one matched, in the earlier batch.
+    const matched = await fetch(`${service.url}${images[0]!.cachedFromUrl}`);
+    expect(matched.status).toBe(200);
+    expect(matched.headers.get("content-type")).toMatch(/^image\//);
     expect((await listAttempts(service.db, second)).every((a) => a.outcome === "cached" && a.promptTokens === null)).toBe(true);
     expect((await admin.client.batch.byId.query({ batchId: second })).cachedImages).toBe(flyers.length);
 

@@ -13,11 +13,21 @@ const STATE_WORDS: Record<BatchImage["status"], string> = {
 };
 
 /**
- * Where a cached image's answer came from. Only this batch's images come with signed links, so
- * an earlier batch's image is named, not linked (its route would refuse a link it did not sign).
+ * Where a cached image's answer came from: an image of this batch opens in the viewer; an
+ * earlier batch's image is linked for admins (the server signs that link only for them, since
+ * only they may open anyone's image) and named otherwise.
  */
 function CachedFrom({ image, byId, onOpen }: { image: BatchImage; byId: Map<string, BatchImage>; onOpen: (image: BatchImage) => void }) {
   const source = image.cachedFrom ? byId.get(image.cachedFrom) : undefined;
+  if (!source && image.cachedFromUrl)
+    return (
+      <span className="muted small cached-from">
+        seen before,{" "}
+        <a href={image.cachedFromUrl} target="_blank" rel="noreferrer">
+          in an earlier batch
+        </a>
+      </span>
+    );
   if (!source) return <span className="muted small">seen before, in an earlier batch</span>;
   return (
     <span className="muted small cached-from">
