@@ -12,3 +12,4 @@ export * from "./queries/merged-items";
 export * from "./queries/catalog";
 export * from "./queries/cache";
 export * from "./queries/reports";
+export * from "./queries/health";

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
-import { listenForWork, type DbConnection } from "@showscan/db";
+import { imageQueueDepth, listenForWork, type DbConnection } from "@showscan/db";
 import { createImageLinks } from "./auth/image-links";
 import type { Tokens } from "./auth/tokens";
 import { DEFAULT_GEMINI_MODEL } from "./env";
@@ -42,6 +42,8 @@ export interface AppDeps {
     /** Folder of the built web client, served at `/` when present. */
     webDist?: string;
     pollMs?: number;
+    /** Whether the Gemini engine was given a key, for /readyz (undefined: it was built with one). */
+    engineKeySet?: boolean;
   };
 }
 
@@ -54,14 +56,20 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(deps: AppDeps) {
   const { conn, engine, logger } = deps;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  // The gauges read the dispatcher lazily, so they may be created first.
+  const metrics = createPipelineMetrics({
+    inFlight: () => dispatcher.inFlight,
+    queueDepth: () => imageQueueDepth(conn.db),
+    pool: deps.pool,
+    onError: (what, error) => logger.warn({ err: error }, `metrics: reading ${what} failed`),
+  });
   // The budget is the Gemini key's; another engine only pauses after a 429, if it ever gets one.
-  const quota =
+  const quota = metrics.measureQuota(
     deps.quota ??
-    createQuotaGate(
-      engine.name === "gemini" ? createLimiterByPoints(conn.db, { keyPrefix: "gemini-rpm", durationSeconds: 60 }) : undefined,
-    );
-  // The gauge reads the dispatcher lazily, so it may be created first.
-  const metrics = createPipelineMetrics(() => dispatcher.inFlight);
+      createQuotaGate(
+        engine.name === "gemini" ? createLimiterByPoints(conn.db, { keyPrefix: "gemini-rpm", durationSeconds: 60 }) : undefined,
+      ),
+  );
   const dispatcher: Dispatcher = new Dispatcher({
     metrics,
     db: conn.db,
@@ -101,7 +109,15 @@ export function createApp(deps: AppDeps) {
   };
 
   const createContext = createContextFactory(services, deps.tokens);
-  const server = http.createServer(createHttpApp({ services, tokens: deps.tokens, createContext, webDist: deps.config.webDist }));
+  const server = http.createServer(
+    createHttpApp({
+      services,
+      tokens: deps.tokens,
+      createContext,
+      webDist: deps.config.webDist,
+      engineKeySet: deps.config.engineKeySet,
+    }),
+  );
   const wss = new WebSocketServer({ server, path: "/trpc" });
   const wsHandler = applyWSSHandler({
     wss,

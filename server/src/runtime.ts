@@ -48,6 +48,7 @@ export async function createRuntime(env: Env, logger: Logger) {
       imageTimeoutMs: env.IMAGE_TIMEOUT_MS,
       maxRetries: env.MAX_RETRIES,
       webDist,
+      engineKeySet: Boolean(env.GEMINI_API_KEY),
     },
   });
   return {

@@ -28,3 +28,4 @@ export async function prepare(input) {
 export const ocr = real.ocr;
 export const warm = real.warm;
 export const thumbnail = real.thumbnail;
+export const memory = real.memory;

@@ -2,13 +2,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createExpressMiddleware, type CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import express from "express";
-import { databaseNow } from "@showscan/db";
 import type { Services } from "../services";
 import type { Tokens } from "../auth/tokens";
 import type { Context } from "../trpc/context";
 import { appRouter } from "../trpc/routers/index";
 import { MAX_UPLOAD_BYTES, uploadSizeGuard } from "./upload-guard";
 import { createExportRoutes } from "./export-routes";
+import { createHealthRoutes } from "./health";
 import { createImageRoutes } from "./image-routes";
 import { createRestRoutes } from "./rest-routes";
 
@@ -17,9 +17,11 @@ export interface HttpAppOptions {
   tokens: Tokens;
   createContext: (opts: CreateExpressContextOptions) => Promise<Context>;
   webDist?: string;
+  /** For /readyz: whether the Gemini engine has a key (undefined: it was built with one). */
+  engineKeySet?: boolean;
 }
 
-export function createHttpApp({ services, tokens, createContext, webDist }: HttpAppOptions) {
+export function createHttpApp({ services, tokens, createContext, webDist, engineKeySet }: HttpAppOptions) {
   const app = express();
   app.disable("x-powered-by");
 
@@ -31,14 +33,15 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
   app.use(createImageRoutes({ services, tokens }));
   app.use(createExportRoutes({ services, tokens }));
 
-  app.get("/healthz", async (_req, res) => {
-    try {
-      await databaseNow(services.db);
-      res.json({ status: "ok", engine: services.engine.name, inFlight: services.dispatcher.inFlight });
-    } catch (error) {
-      res.status(503).json({ status: "unavailable", error: (error as Error).message });
-    }
-  });
+  app.use(
+    createHealthRoutes({
+      db: services.db,
+      pool: services.pool,
+      engine: services.engine,
+      engineKeySet,
+      inFlight: () => services.dispatcher.inFlight,
+    }),
+  );
 
   app.get("/metrics", async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
@@ -50,7 +53,7 @@ export function createHttpApp({ services, tokens, createContext, webDist }: Http
   if (webDist && existsSync(webDist)) {
     app.use(express.static(webDist));
     // Client-side routes all load the single page.
-    app.get(/^\/(?!(?:trpc|api|healthz|metrics)(?:\/|$)).*/, (_req, res) => res.sendFile(path.join(webDist, "index.html")));
+    app.get(/^\/(?!(?:trpc|api|healthz|readyz|metrics)(?:\/|$)).*/, (_req, res) => res.sendFile(path.join(webDist, "index.html")));
   }
   return app;
 }

@@ -3,7 +3,7 @@ import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
 import type { PreparedBytes } from "../pool/prepare";
-import { runAttempt, type AttemptCache, type AttemptResult } from "./attempt";
+import { runAttempt, type AttemptCache } from "./attempt";
 import { batchLog } from "./batch-log";
 import { analysisKey, findCached, type CacheHit } from "./cache";
 import type { PipelineMetrics } from "./metrics";
@@ -156,7 +156,7 @@ export class Dispatcher {
       !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
     const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver);
     if (recorded.next) this.launch(recorded.next);
-    o.metrics?.attempt(o.engine.name, metricOutcome(attempt), attempt.ok ? null : attempt.error.errorClass, attempt.latencyMs);
+    o.metrics?.attempt(o.engine.name, attempt, recorded);
     const { batch } = recorded;
     if (!batch) return;
     if (recorded.metrics) o.metrics?.batchFinished(batch.status);
@@ -184,9 +184,4 @@ export class Dispatcher {
       },
     };
   }
-}
-
-function metricOutcome(attempt: AttemptResult): "succeeded" | "cached" | "failed" {
-  if (!attempt.ok) return "failed";
-  return attempt.source === "cache" ? "cached" : "succeeded";
 }

@@ -1,6 +1,7 @@
 import os from "node:os";
 import Tinypool from "tinypool";
 import type { Logger } from "pino";
+import type { ThreadMemory } from "./memory";
 import type { PrepareInput, PrepareOutput } from "./prepare";
 import type { ThumbnailInput, ThumbnailOutput } from "./thumbnail";
 import type { OcrInput, OcrOutput } from "../engines/offline/ocr";
@@ -12,7 +13,24 @@ export interface WorkerPool {
   readonly threads: number;
   /** Starts every thread and loads its modules before real work arrives. */
   warmUp(): Promise<void>;
+  /** What the pool is doing now, for metrics and readiness. */
+  stats(): PoolStats;
+  /** Calls `listener` as each task settles; returns the function that stops it. */
+  onTaskDone(listener: (task: string, seconds: number, ok: boolean) => void): () => void;
+  /** The heap of each idle thread that answers within `timeoutMs`; busy threads are skipped, never waited for. */
+  memory(timeoutMs: number): Promise<ThreadMemory[]>;
   destroy(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Live worker threads. */
+  threads: number;
+  /** Tasks being run by a thread now. */
+  busy: number;
+  /** Tasks waiting for a free thread. */
+  queued: number;
+  /** True once warmUp() has answered from every thread. */
+  warm: boolean;
 }
 
 export interface PoolOptions {
@@ -35,7 +53,23 @@ export function createWorkerPool({
 
   // Every task carries a signal: Tinypool only settles a task whose worker exits when the task
   // can be aborted, so a signal is what turns a dead worker into a retryable failure.
-  const run = <I, O>(name: string, input: I, signal: AbortSignal) => pool.run(input, { name, signal }) as Promise<O>;
+  const listeners = new Set<(task: string, seconds: number, ok: boolean) => void>();
+  let outstanding = 0;
+  let warm = false;
+  const run = async <I, O>(name: string, input: I, signal: AbortSignal): Promise<O> => {
+    const started = performance.now();
+    let ok = false;
+    outstanding++;
+    try {
+      const output = (await pool.run(input, { name, signal })) as O;
+      ok = true;
+      return output;
+    } finally {
+      outstanding--;
+      // Queue time is included: utilisation from these seconds is an upper bound when tasks wait.
+      for (const listener of listeners) listener(name, (performance.now() - started) / 1000, ok);
+    }
+  };
 
   return {
     threads,
@@ -46,6 +80,26 @@ export function createWorkerPool({
       // A task with a signal only goes to an idle thread, so these land one per thread.
       const signal = AbortSignal.timeout(120_000);
       await Promise.all(Array.from({ length: threads }, () => run<undefined, boolean>("warm", undefined, signal)));
+      warm = true;
+    },
+    stats() {
+      const queued = pool.queueSize;
+      return { threads: pool.threads.length, busy: Math.max(0, outstanding - queued), queued, warm };
+    },
+    onTaskDone(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async memory(timeoutMs) {
+      // A task with a signal goes only to an idle thread, so a scrape never queues behind real work;
+      // one task per thread, each answered by whichever thread is idle (deduplicated by thread id).
+      const signal = AbortSignal.timeout(timeoutMs);
+      const answers = await Promise.allSettled(
+        Array.from({ length: threads }, () => pool.run(undefined, { name: "memory", signal }) as Promise<ThreadMemory>),
+      );
+      const byThread = new Map<number, ThreadMemory>();
+      for (const a of answers) if (a.status === "fulfilled") byThread.set(a.value.threadId, a.value);
+      return [...byThread.values()];
     },
     destroy: () => pool.destroy(),
   };

@@ -5,3 +5,4 @@
 export { prepareImage as prepare, warmUp as warm } from "./prepare";
 export { makeThumbnail as thumbnail } from "./thumbnail";
 export { recognizeText as ocr } from "../engines/offline/ocr";
+export { threadMemory as memory } from "./memory";

@@ -16,3 +16,4 @@ export const prepare = tasks.prepare;
 export const warm = tasks.warm;
 export const ocr = tasks.ocr;
 export const thumbnail = tasks.thumbnail;
+export const memory = tasks.memory;
