@@ -9,6 +9,8 @@ const AdminPage = lazy(() => import("./routes/admin-page").then((m) => ({ defaul
 const BatchPage = lazy(() => import("./routes/batch-page").then((m) => ({ default: m.BatchPage })));
 const CatalogPage = lazy(() => import("./routes/catalog-page").then((m) => ({ default: m.CatalogPage })));
 const HistoryPage = lazy(() => import("./routes/history-page").then((m) => ({ default: m.HistoryPage })));
+// Recharts is heavy: the reports' charts come in their own chunk.
+const ReportsPage = lazy(() => import("./routes/reports-page").then((m) => ({ default: m.ReportsPage })));
 const SettingsPage = lazy(() => import("./routes/settings-page").then((m) => ({ default: m.SettingsPage })));
 
 function Home() {
@@ -43,6 +45,7 @@ export const router = createBrowserRouter([
       { path: "batches/:batchId", element: <BatchPage /> },
       { path: "history", element: <HistoryPage /> },
       { path: "catalog", element: <CatalogPage /> },
+      { path: "reports", element: <ReportsPage /> },
       {
         path: "settings",
         element: (

@@ -17,6 +17,7 @@ export function Shell() {
           {admin && <NavLink to="/admin">Admin parser</NavLink>}
           <NavLink to="/history">History</NavLink>
           <NavLink to="/catalog">Catalog</NavLink>
+          <NavLink to="/reports">Reports</NavLink>
           {admin && <NavLink to="/settings">Settings</NavLink>}
         </nav>
         <div className="who">
