@@ -22,6 +22,7 @@ import { createHttpApp } from "./http/express-app";
 import type { Services } from "./services";
 import { defaultSettings } from "./settings/defaults";
 import { createLimiterByPoints } from "./settings/limiter";
+import { within } from "./within";
 import type { Settings } from "./settings/schema";
 import { createSettingsStore } from "./settings/store";
 
@@ -59,7 +60,7 @@ export function createApp(deps: AppDeps) {
   // The gauges read the dispatcher lazily, so they may be created first.
   const metrics = createPipelineMetrics({
     inFlight: () => dispatcher.inFlight,
-    queueDepth: () => imageQueueDepth(conn.db),
+    queueDepth: () => within(2_000, imageQueueDepth(conn.db)),
     pool: deps.pool,
     onError: (what, error) => logger.warn({ err: error }, `metrics: reading ${what} failed`),
   });

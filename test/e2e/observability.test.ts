@@ -186,8 +186,11 @@ describe("/readyz while the database is unreachable", () => {
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: "not ready", checks: { database: { ok: false }, pool: { ok: true } } });
     expect(down.body.reason).toMatch(/^database: /);
-    // The process itself is still up.
+    // The process itself is still up, and a scrape still answers, without the database's figure.
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    const scraped = await scrape(service.url);
+    expect(samplesOf(scraped, "showscan_queue_depth_images")).toEqual([]);
+    expect(samplesOf(scraped, "showscan_images_in_flight")).toHaveLength(1);
 
     await proxy.start();
     // The driver reconnects on the next query; give it a moment.
@@ -197,5 +200,6 @@ describe("/readyz while the database is unreachable", () => {
       up = await readyz();
     }
     expect(up).toMatchObject({ status: 200, body: { status: "ready" } });
+    expect(samplesOf(await scrape(service.url), "showscan_queue_depth_images")).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { databaseNow, migrationsStatus, type Database } from "@showscan/db";
 import type { Engine } from "../engines/types";
 import type { WorkerPool } from "../pool/pool";
+import { within } from "../within";
 
 export interface ReadinessDeps {
   db: Database;
@@ -21,15 +22,6 @@ export interface Check {
 
 const CHECK_ORDER = ["database", "migrations", "pool", "engine"] as const;
 type CheckName = (typeof CHECK_ORDER)[number];
-
-/** Rejects after `ms`: a stopped database may leave a connect hanging far longer than a probe should. */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 const failed = (error: unknown): Check => ({ ok: false, detail: error instanceof Error ? error.message : String(error) });
 
