@@ -35,8 +35,13 @@ export function BatchesTable({ batches, admin, total }: { batches: ReportBatch[]
           );
         },
       }),
-      column.accessor("meanImageMs", { header: "Mean / image", cell: (info) => duration(info.getValue()) }),
-      column.accessor("p95ImageMs", { header: "p95 / image", cell: (info) => duration(info.getValue()) }),
+      column.accessor("meanImageMs", {
+        header: "Per image (mean / p95)",
+        cell: (info) => {
+          const b = info.row.original;
+          return b.meanImageMs === null ? "–" : `${duration(b.meanImageMs)} / ${duration(b.p95ImageMs)}`;
+        },
+      }),
       column.accessor("speedup", { header: "Speedup", cell: (info) => times(info.getValue()) }),
       column.accessor("retries", { header: "Retries" }),
       column.accessor((b) => b.promptTokens + b.outputTokens, { id: "tokens", header: "Tokens", cell: (info) => tokens(info.getValue()) }),

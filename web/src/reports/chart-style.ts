@@ -12,11 +12,17 @@ export const dayAxis = {
   dataKey: "day",
   tickFormatter: shortDay,
   label: { value: "day (UTC)", position: "insideBottom", offset: -10 },
-  minTickGap: 12,
+  // Small enough that a phone's 300 px still shows most days' names.
+  tick: { fontSize: 12 },
+  minTickGap: 4,
+  // Room at the ends, so the first and last day's dots are not cut in half by the chart's edge.
+  padding: { left: 12, right: 12 },
 } as const;
 
 export const valueAxis = (label: string) =>
   ({
-    width: 56,
+    // Wide enough for "26,000" or "$0.0060" beside the rotated label, which otherwise overlap.
+    width: 76,
+    tick: { fontSize: 12 },
     label: { value: label, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } },
   }) as const;

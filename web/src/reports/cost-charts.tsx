@@ -3,7 +3,7 @@ import { plural } from "../lib/format";
 import { ChartCard, NO_BATCHES } from "./chart-card";
 import { CHART_HEIGHT, COLOURS, chartMargin, dayAxis, valueAxis } from "./chart-style";
 import { shortDay } from "./days";
-import { tokens, usd } from "./format";
+import { tokens, usd, usdTick } from "./format";
 import { pointTooltip } from "./point-tooltip";
 import type { DayPoint } from "./series";
 
@@ -64,7 +64,7 @@ export function CostChart({ days }: { days: DayPoint[] }) {
         <BarChart data={days} margin={chartMargin}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis {...dayAxis} />
-          <YAxis {...valueAxis("cost (USD)")} tickFormatter={usd} width={64} />
+          <YAxis {...valueAxis("cost (USD)")} tickFormatter={usdTick} width={84} />
           <Tooltip content={CostTip} />
           <Bar dataKey="costUsd" name="Cost" fill={COLOURS.ok} isAnimationActive={false} />
           {unpriced.map((d) => (

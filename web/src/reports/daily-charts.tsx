@@ -48,7 +48,15 @@ export function SuccessRateChart({ days }: { days: DayPoint[] }) {
           <XAxis {...dayAxis} />
           <YAxis {...valueAxis("success rate (%)")} domain={[0, 100]} unit="%" />
           <Tooltip content={RateTip} />
-          <Line dataKey="percent" name="Success rate" stroke={COLOURS.ok} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line
+            dataKey="percent"
+            name="Success rate"
+            stroke={COLOURS.ok}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            connectNulls
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </ChartCard>
@@ -68,7 +76,7 @@ export function SpeedupChart({ days }: { days: DayPoint[] }) {
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis {...dayAxis} />
           <YAxis {...valueAxis("speedup (×)")} unit="×" domain={[0, "auto"]} />
-          <ReferenceLine y={1} stroke={COLOURS.grey} strokeDasharray="4 4" />
+          <ReferenceLine y={1} stroke={COLOURS.grey} strokeDasharray="4 4" ifOverflow="extendDomain" />
           <Tooltip content={SpeedupTip} />
           <Line
             dataKey="meanSpeedup"
@@ -76,6 +84,7 @@ export function SpeedupChart({ days }: { days: DayPoint[] }) {
             stroke={COLOURS.accent}
             strokeWidth={2}
             dot={{ r: 3 }}
+            connectNulls
             isAnimationActive={false}
           />
         </LineChart>

@@ -24,8 +24,13 @@ export function ErrorChart({ errors, anyBatches }: { errors: ErrorClassTotal[]; 
       <ResponsiveContainer width="100%" height={48 + errors.length * 34}>
         <BarChart data={errors} layout="vertical" margin={{ top: 4, right: 16, bottom: 18, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} label={{ value: "attempts", position: "insideBottom", offset: -10 }} />
-          <YAxis type="category" dataKey="errorClass" width={104} />
+          <XAxis
+            type="number"
+            allowDecimals={false}
+            tick={{ fontSize: 12 }}
+            label={{ value: "attempts", position: "insideBottom", offset: -10 }}
+          />
+          <YAxis type="category" dataKey="errorClass" width={110} tick={{ fontSize: 12 }} />
           <Tooltip content={Tip} />
           <Bar dataKey="attempts" name="Attempts" fill={COLOURS.bad} isAnimationActive={false} />
         </BarChart>

@@ -11,3 +11,6 @@ export const tokens = (n: number) =>
 
 /** Seconds with one decimal, for axes in seconds. */
 export const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
+
+/** An axis tick's cost: two significant digits, so "$0.00055" fits beside the axis label. */
+export const usdTick = (x: number) => (x === 0 ? "$0" : `$${Number(x.toPrecision(2))}`);

@@ -41,7 +41,7 @@ export function ImageTimeChart({ points, anyBatches, capped }: { points: ImageTi
           <YAxis {...valueAxis("seconds per image")} unit=" s" />
           <Tooltip content={Tip} />
           <Legend verticalAlign="top" height={24} />
-          <Line dataKey="meanS" name="Mean" stroke={COLOURS.accent} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line dataKey="meanS" name="Mean" stroke={COLOURS.accent} strokeWidth={2} dot={{ r: 3 }} connectNulls isAnimationActive={false} />
           <Line
             dataKey="p95S"
             name="Slowest p95"
@@ -49,6 +49,7 @@ export function ImageTimeChart({ points, anyBatches, capped }: { points: ImageTi
             strokeDasharray="5 4"
             strokeWidth={2}
             dot={{ r: 3 }}
+            connectNulls
             isAnimationActive={false}
           />
         </LineChart>
