@@ -147,7 +147,15 @@ describe("the showscan command line", () => {
     const neither = await showscan(["export", "--server", service.url!, "--token", admin]);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain("name what to export: --batch BATCH_ID or --catalog");
-    const unknown = await showscan(["export", "--batch", "00000000-0000-4000-8000-000000000000", "--server", service.url!, "--token", admin]);
+    const unknown = await showscan([
+      "export",
+      "--batch",
+      "00000000-0000-4000-8000-000000000000",
+      "--server",
+      service.url!,
+      "--token",
+      admin,
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("no batch 00000000-0000-4000-8000-000000000000");
   });
