@@ -4,7 +4,7 @@ import { createApp, type AppDeps } from "../../server/src/app";
 import { createTokens } from "../../server/src/auth/tokens";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
 import type { Engine } from "../../server/src/engines/types";
-import { createLogger } from "../../server/src/logger";
+import { createLogger, type Logger } from "../../server/src/logger";
 import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
 import { prepareImage } from "../../server/src/pool/prepare";
 import type { RetryPolicy } from "../../server/src/pipeline/retry-policy";
@@ -24,6 +24,8 @@ export interface ServiceOptions {
   retryPolicy?: RetryPolicy;
   config?: Partial<AppDeps["config"]>;
   listen?: boolean;
+  /** Where the service logs (default: silent, or TEST_LOG_LEVEL to stdout). */
+  logger?: Logger;
 }
 
 export type TestService = Awaited<ReturnType<typeof startService>>;
@@ -31,7 +33,7 @@ export type TestService = Awaited<ReturnType<typeof startService>>;
 /** A real service on a fresh database: real pool, real Gemini SDK against the fake. */
 export async function startService(opts: ServiceOptions = {}) {
   const database = opts.database ?? (await createTestDatabase());
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const logger = opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const pool: WorkerPool = createWorkerPool({ logger, threads: 2, filename: opts.workerFile });
   const engine = opts.engine ?? createGeminiEngine({ apiKey: "test-key", model: TEST_MODEL, baseUrl: opts.fake?.url });
   const app = createApp({

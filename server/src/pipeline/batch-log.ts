@@ -1,10 +1,34 @@
-import type { BatchMetricsInput, BatchRow } from "@showscan/db";
+import type { BatchMetricsInput, BatchRow, ClaimedImage } from "@showscan/db";
 import type { Logger } from "../logger";
+import type { AttemptResult } from "./attempt";
 
 /** Log lines in the style of the original service, from measured figures. */
 export const batchLog = {
   started(log: Logger, batch: BatchRow) {
     log.info({ batchId: batch.id }, `🚀 Processing ${batch.totalImages} images with ${batch.workers} workers...`);
+  },
+  /** One line per attempt, with the ids a reader filters on; a failure at warn, with its class and reason. */
+  attempt(log: Logger, claim: ClaimedImage, attempt: AttemptResult) {
+    const about = { batchId: claim.batchId, imageId: claim.imageId, fileName: claim.fileName, attempt: claim.attemptNumber };
+    if (attempt.ok && attempt.source === "cache") {
+      log.info({ ...about, latencyMs: attempt.latencyMs, cachedFrom: attempt.hit.imageId }, "image answered from the cache");
+    } else if (attempt.ok) {
+      const { usage } = attempt.result;
+      log.info(
+        { ...about, latencyMs: attempt.latencyMs, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens },
+        "image analysed",
+      );
+    } else {
+      log.warn(
+        {
+          ...about,
+          latencyMs: attempt.latencyMs,
+          errorClass: attempt.error.errorClass,
+          httpStatus: attempt.error.details.httpStatus ?? null,
+        },
+        `image attempt failed: ${attempt.error.message}`,
+      );
+    }
   },
   /** One line each time another group of `workers` images has finished (the seed's "batches"). */
   progressed(log: Logger, batch: BatchRow, before: number) {

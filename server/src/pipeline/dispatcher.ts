@@ -124,7 +124,9 @@ export class Dispatcher {
     const done = this.process(claim, controller.signal)
       // A failed record (connection lost, deadlock) must not take the process down: the lease
       // runs out and another claim picks the image up.
-      .catch((error: unknown) => this.o.logger.error({ err: error, imageId: claim.imageId }, "recording an attempt failed"))
+      .catch((error: unknown) =>
+        this.o.logger.error({ err: error, batchId: claim.batchId, imageId: claim.imageId }, "recording an attempt failed"),
+      )
       .finally(() => {
         this.running.delete(claim.attemptId);
         this.kick();
@@ -157,6 +159,7 @@ export class Dispatcher {
     const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver);
     if (recorded.next) this.launch(recorded.next);
     o.metrics?.attempt(o.engine.name, attempt, recorded);
+    batchLog.attempt(o.logger, claim, attempt);
     const { batch } = recorded;
     if (!batch) return;
     if (recorded.metrics) o.metrics?.batchFinished(batch.status);
@@ -178,7 +181,7 @@ export class Dispatcher {
           return await findCached(this.o.db, { imageId: claim.imageId, analysisKey: key, prepared });
         } catch (error) {
           // A failed lookup costs a request, never the image: analyse it as if nothing matched.
-          this.o.logger.warn({ err: error, imageId: claim.imageId }, "cache lookup failed");
+          this.o.logger.warn({ err: error, batchId: claim.batchId, imageId: claim.imageId }, "cache lookup failed");
           return null;
         }
       },
