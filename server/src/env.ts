@@ -20,6 +20,12 @@ export const envSchema = z
     MAX_CONCURRENCY: int(1, 256).default(16),
     IMAGE_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     MAX_RETRIES: int(0, 10).default(3),
+    /** Worker threads for image preparation and OCR (default: one per core). */
+    WORKER_THREADS: int(1, 64).optional(),
+    /** An idle worker thread exits after this long, down to one (0: all stay up). */
+    WORKER_IDLE_MS: int(0, 86_400_000).default(600_000),
+    /** Heap limit of each worker thread in MB (default: Node's). */
+    WORKER_MAX_HEAP_MB: int(64, 65_536).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .transform((env) => ({ ...env, ENGINE: env.ENGINE ?? (env.GEMINI_API_KEY ? "gemini" : "offline") }))

@@ -27,7 +27,12 @@ export async function openDatabase(env: Env, logger: Logger) {
 export async function createRuntime(env: Env, logger: Logger) {
   const database = await openDatabase(env, logger);
   const conn = connect(database.url, { max: Math.max(10, env.MAX_CONCURRENCY + 5) });
-  const pool = createWorkerPool({ logger });
+  const pool = createWorkerPool({
+    logger,
+    threads: env.WORKER_THREADS,
+    idleMs: env.WORKER_IDLE_MS || undefined,
+    maxHeapMb: env.WORKER_MAX_HEAP_MB,
+  });
   const engine =
     // The environment schema already refuses ENGINE=gemini without a key.
     env.ENGINE === "gemini" && env.GEMINI_API_KEY

@@ -1,6 +1,7 @@
 // A worker module for fault tests: the real tasks, except that `prepare` kills its thread once
 // for every image whose SHA-256 has a file `<sha>.crash` in SHOWSCAN_CRASH_DIR: by an uncaught
-// exception when the file says "throw", by process.exit() otherwise.
+// exception when the file says "throw", by filling its heap past the pool's limit when it says
+// "hog", by process.exit() otherwise.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,10 @@ export async function prepare(input) {
     if (existsSync(marker)) {
       const how = readFileSync(marker, "utf8");
       rmSync(marker);
+      if (how === "hog") {
+        const hoard = [];
+        for (;;) hoard.push(new Array(1_000_000).fill(hoard.length));
+      }
       if (how === "throw") {
         setTimeout(() => {
           throw new Error("native decoder crashed");

@@ -34,7 +34,16 @@ export interface PoolStats {
 }
 
 export interface PoolOptions {
+  /** Most threads; all of them stay up unless `idleMs` lets idle ones go. */
   threads?: number;
+  /**
+   * How long an idle thread is kept: after that it exits, down to one thread, and a busy spell
+   * starts new ones again (each paying its module load: sharp quickly, the OCR model in seconds).
+   * Unset: every thread stays up.
+   */
+  idleMs?: number;
+  /** A thread's heap limit: a thread over it dies, its task fails as retryable and a new thread takes over. */
+  maxHeapMb?: number;
   /** A different worker module (tests wrap the real one to inject faults). */
   filename?: string;
   logger: Logger;
@@ -46,8 +55,16 @@ export function createWorkerPool({
   threads = Math.max(1, os.availableParallelism()),
   filename = defaultWorkerFile,
   logger,
+  idleMs,
+  maxHeapMb,
 }: PoolOptions): WorkerPool {
-  const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads });
+  const pool = new Tinypool({
+    filename,
+    minThreads: idleMs ? 1 : threads,
+    maxThreads: threads,
+    ...(idleMs ? { idleTimeout: idleMs } : {}),
+    ...(maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } } : {}),
+  });
   // Without a listener, an error event from a dying worker would crash the whole process.
   pool.on("error", (error: unknown) => logger.warn({ err: error }, "worker thread failed"));
 
@@ -92,10 +109,14 @@ export function createWorkerPool({
     },
     async memory(timeoutMs) {
       // A task with a signal goes only to an idle thread, so a scrape never queues behind real work;
-      // one task per thread, each answered by whichever thread is idle (deduplicated by thread id).
+      // one task per live thread, each answered by whichever thread is idle (deduplicated by
+      // thread id); asking for more would start threads the idle timeout has let go.
       const signal = AbortSignal.timeout(timeoutMs);
       const answers = await Promise.allSettled(
-        Array.from({ length: threads }, () => pool.run(undefined, { name: "memory", signal }) as Promise<ThreadMemory>),
+        Array.from(
+          { length: Math.max(1, pool.threads.length) },
+          () => pool.run(undefined, { name: "memory", signal }) as Promise<ThreadMemory>,
+        ),
       );
       const byThread = new Map<number, ThreadMemory>();
       for (const a of answers) if (a.status === "fulfilled") byThread.set(a.value.threadId, a.value);
