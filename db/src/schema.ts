@@ -291,6 +291,12 @@ export const batchMetrics = pgTable("batch_metrics", {
   workerUtilisation: doublePrecision("worker_utilisation").notNull(),
   /** Images answered from the cache: no request, no tokens. */
   cachedImages: integer("cached_images").notNull().default(0),
+  /**
+   * Peak resident memory of the process that finished the batch, and peak V8 heap of its worker
+   * threads together, sampled while it ran the batch's images (null: not sampled).
+   */
+  peakRssBytes: bigint("peak_rss_bytes", { mode: "number" }),
+  peakWorkerHeapBytes: bigint("peak_worker_heap_bytes", { mode: "number" }),
   createdAt: tstz("created_at").notNull().defaultNow(),
 });
 

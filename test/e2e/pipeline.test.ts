@@ -104,6 +104,9 @@ describe("40 screenshots through the real pipeline", () => {
     // (How close it comes to 3 is the benchmark's business, not a timed test's.)
     expect(metrics!.speedup).toBeGreaterThan(0);
     expect(metrics!.speedup).toBeLessThanOrEqual(3.05);
+    // Sampled while the batch ran: the process holds far more than 20 MB, its threads some heap.
+    expect(metrics!.peakRssBytes).toBeGreaterThan(20_000_000);
+    expect(metrics!.peakWorkerHeapBytes).toBeGreaterThan(1_000_000);
     expect(metrics!.sumImageMs).toBe(
       (await listImages(service.db, batch.id)).filter((i) => !i.duplicateOf).reduce((sum, i) => sum + i.durationMs!, 0),
     );

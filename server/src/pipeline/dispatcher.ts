@@ -5,6 +5,7 @@ import type { WorkerPool } from "../pool/pool";
 import type { PreparedBytes } from "../pool/prepare";
 import { runAttempt, type AttemptCache } from "./attempt";
 import { batchLog } from "./batch-log";
+import { MemoryPeaks } from "./memory-peaks";
 import { analysisKey, findCached, type CacheHit } from "./cache";
 import type { PipelineMetrics } from "./metrics";
 import { publishProgress } from "./progress";
@@ -42,14 +43,18 @@ export class Dispatcher {
   private stopped = false;
   /** Lease length: a whole attempt plus a margin for quota waits and recording. */
   private readonly leaseMs: number;
+  /** Each batch's memory peak while its images ran here, stored with its figures. */
+  private readonly memory: MemoryPeaks;
 
   constructor(private readonly o: DispatcherOptions) {
     this.leaseMs = o.imageTimeoutMs + 15_000;
+    this.memory = new MemoryPeaks(o.pool, () => [...this.running.values()].map((entry) => entry.batchId));
   }
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.o.pollMs ?? 1_000);
     this.timer.unref();
+    this.memory.start();
     this.kick();
   }
 
@@ -84,6 +89,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.memory.stop();
     // A claim round under way may still launch what it claimed; launch() aborts those at once.
     await this.pumping;
     while (this.running.size > 0) {
@@ -156,7 +162,7 @@ export class Dispatcher {
     // cap it goes back to the pump, which offers it to the least-served batch first.
     const handOver =
       !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
-    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver);
+    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver, () => this.memory.take(claim.batchId));
     if (recorded.next) this.launch(recorded.next);
     o.metrics?.attempt(o.engine.name, attempt, recorded);
     batchLog.attempt(o.logger, claim, attempt);

@@ -15,6 +15,7 @@ import {
 } from "@showscan/db";
 import type { AttemptResult } from "./attempt";
 import { finalizeBatch } from "./finalize";
+import type { MemoryPeak } from "./memory-peaks";
 import { publishProgress } from "./progress";
 import { decideRetry, type RetryPolicy } from "./retry-policy";
 
@@ -50,6 +51,8 @@ export async function recordAttempt(
   attempt: AttemptResult,
   policy: RetryPolicy,
   handOver: HandOver | null = null,
+  /** This process's memory peak for the batch, stored with its figures if this attempt ends it. */
+  memoryPeak: (() => MemoryPeak) | null = null,
 ): Promise<Recorded> {
   return db.transaction(async (tx) => {
     // An answer from the cache made no request: no status, no model, no tokens.
@@ -124,7 +127,7 @@ export async function recordAttempt(
 
     const endedNow = FINAL_BATCH_STATUSES.includes(batch.status) && (result.stopped || result.processedBefore < batch.totalImages);
     if (endedNow) {
-      result.metrics = await finalizeBatch(tx, batch);
+      result.metrics = await finalizeBatch(tx, batch, memoryPeak?.() ?? null);
     }
     await publishProgress(tx, batch.id);
     result.batch = batch;
