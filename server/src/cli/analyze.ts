@@ -1,16 +1,23 @@
 import { openAsBlob } from "node:fs";
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import { createApiClient, type ApiClient } from "../api-client";
-import { describeError, type AnalyzeResult, type BatchProgress, type Rejection } from "./client";
+import { describeError, type AnalyzeResult, type Rejection } from "./client";
 import { collectFiles, type InputFile } from "./collect-files";
 import { checkServer, remoteTarget } from "./connect";
 import type { Target } from "./embedded";
 import { EXIT, UsageError } from "./errors";
 import { plural } from "./format";
+import {
+  ConnectionLost,
+  createConnectionWatch,
+  followProgress,
+  printConnectionLost,
+  printOutcome,
+  reconnectTimeoutMs,
+  type ConnectionWatch,
+} from "./follow";
 import { writableFile } from "./paths";
 import { createProgressView, type ProgressView } from "./progress-bar";
-import { failureLines, rejectedLines, showsTable, summaryLines } from "./summary";
+import { rejectedLines } from "./summary";
 
 export interface AnalyzeOptions {
   workers?: number;
@@ -20,9 +27,10 @@ export interface AnalyzeOptions {
   server?: string;
   token?: string;
   json?: string;
+  /** Seconds to wait for a lost server before giving up (exit 1; the batch goes on). */
+  reconnectTimeout?: number;
 }
 
-const FINAL = ["completed", "failed", "cancelled"];
 const say = (...lines: string[]) => process.stdout.write(lines.map((l) => `${l}\n`).join(""));
 
 /**
@@ -41,9 +49,10 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
     : await (await import("./embedded")).startEmbeddedService(opts.token);
   try {
     await checkServer(target.url);
-    const api = createApiClient(target.url, target.token);
+    const watch = createConnectionWatch(target.url, reconnectTimeoutMs(opts.reconnectTimeout));
+    const api = createApiClient(target.url, target.token, watch.connection);
     try {
-      return await runBatch(api.client, files, opts, jsonFile, target);
+      return await runBatch(api.client, files, opts, jsonFile, target, watch);
     } finally {
       await api.close();
     }
@@ -69,6 +78,7 @@ async function runBatch(
   opts: AnalyzeOptions,
   jsonFile: string | null,
   target: Target,
+  watch: ConnectionWatch,
 ): Promise<number> {
   let submitted: AnalyzeResult;
   try {
@@ -109,64 +119,17 @@ async function runBatch(
     process.exit(130);
   });
   try {
-    await follow(client, batchId, view);
+    await followProgress(client, batchId, view, watch);
+  } catch (error) {
+    if (!(error instanceof ConnectionLost)) throw error;
+    view.stop();
+    printConnectionLost(batchId, target, opts.reconnectTimeout);
+    return EXIT.failed;
   } finally {
     view.stop();
     stopCancelling();
   }
-
-  const [batch, results, images] = await Promise.all([
-    client.batch.byId.query({ batchId }),
-    client.batch.results.query({ batchId }),
-    client.batch.images.query({ batchId }),
-  ]);
-  say("", ...summaryLines(batch), "", ...showsTable(results.shows, process.stdout.isTTY ? process.stdout.columns : undefined));
-  const failures = failureLines(images);
-  if (failures.length) say("", ...failures);
-  if (jsonFile) {
-    await writeFile(jsonFile, `${JSON.stringify({ batch, results, images, rejected }, null, 2)}\n`);
-    const shown = path.relative(process.cwd(), jsonFile);
-    say("", `💾 Wrote ${shown.startsWith("..") ? jsonFile : shown}`);
-  }
-  return batch.status === "completed" ? EXIT.ok : EXIT.failed;
-}
-
-/**
- * Follows `batch.onProgress` until the batch reaches a final status. The WebSocket client
- * reconnects and resumes from the last event by itself; should the stream end early (the
- * server went away), the batch is polled instead.
- */
-async function follow(client: ApiClient, batchId: string, view: ProgressView): Promise<BatchProgress> {
-  const streamed = await new Promise<BatchProgress | null>((resolve, reject) => {
-    let latest: BatchProgress | null = null;
-    const subscription = client.batch.onProgress.subscribe(
-      { batchId },
-      {
-        onData: ({ data }) => {
-          latest = data;
-          view.update(data);
-          if (FINAL.includes(data.status)) {
-            subscription.unsubscribe();
-            resolve(data);
-          }
-        },
-        onComplete: () => resolve(latest && FINAL.includes(latest.status) ? latest : null),
-        onError: (error) => {
-          const { code, message } = describeError(error);
-          if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND")
-            reject(new UsageError(`cannot follow the batch: ${message}`));
-          else resolve(null);
-        },
-      },
-    );
-  });
-  if (streamed) return streamed;
-  for (;;) {
-    const { progress } = await client.batch.byId.query({ batchId });
-    view.update(progress);
-    if (FINAL.includes(progress.status)) return progress;
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+  return printOutcome(client, batchId, jsonFile, rejected);
 }
 
 /** Ctrl-C cancels the batch and waits for it to stop; a second Ctrl-C quits at once. */

@@ -4,6 +4,7 @@ import { loadEnv, EnvError, type Env } from "../env";
 import { createLogger } from "../logger";
 import type { AnalyzeOptions } from "./analyze";
 import type { ExportOptions } from "./export";
+import type { FollowOptions } from "./follow";
 import { EXIT, UsageError } from "./errors";
 import type { ReportOptions } from "./report";
 import type { TokenOptions } from "./token";
@@ -44,11 +45,23 @@ program
   .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
   .option("--token <token>", "bearer token for the server (default with --server: $SHOWSCAN_TOKEN)")
   .option("--json <file>", "also write { batch, results, images } to FILE as JSON")
+  .addOption(reconnectTimeoutOption())
   .addHelpText(
     "after",
-    "\nExit codes: 0 the batch completed, 1 it failed or was cancelled, 2 usage error (bad option, unreadable file, server unreachable).",
+    "\nExit codes: 0 the batch completed, 1 it failed or was cancelled (or the server stayed away past --reconnect-timeout), 2 usage error (bad option, unreadable file, server unreachable).",
   )
   .action((paths: string[], opts: AnalyzeOptions) => exitWith(async () => (await import("./analyze")).analyzeCommand(paths, opts)));
+
+program
+  .command("follow")
+  .description("follow a running batch's progress from its current state, then print its summary and merged shows")
+  .argument("<batchId>", "the batch to follow (analyze prints it)")
+  .option("--server <url>", "a running showscan server (default: start one in this process on the embedded database)")
+  .option("--token <token>", "bearer token for the server (default with --server: $SHOWSCAN_TOKEN)")
+  .option("--json <file>", "also write { batch, results, images } to FILE as JSON")
+  .addOption(reconnectTimeoutOption())
+  .addHelpText("after", "\nExit codes: 0 the batch completed, 1 it failed or was cancelled, 2 usage error.")
+  .action((batchId: string, opts: FollowOptions) => exitWith(async () => (await import("./follow")).followCommand(batchId, opts)));
 
 program
   .command("export")
@@ -72,6 +85,16 @@ program
     "bearer token for the server (default with --server: $SHOWSCAN_TOKEN); a user token reports on its own batches",
   )
   .action((opts: ReportOptions) => exitWith(async () => (await import("./report")).reportCommand(opts)));
+
+function reconnectTimeoutOption(): Option {
+  return new Option("--reconnect-timeout <seconds>", "how long to wait for a lost server before exiting 1 (the batch goes on)")
+    .argParser((value: string) => {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("a number of seconds above 0");
+      return n;
+    })
+    .default(120);
+}
 
 function parseWorkers(value: string): number {
   const n = Number(value);
