@@ -1,6 +1,7 @@
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import type { CatalogShow } from "../api/types";
 import { dateTime, shortDateTime, timeRange, weekday } from "../lib/format";
+import { TableBody, TableHead } from "../lib/table-parts";
 
 const column = createColumnHelper<CatalogShow>();
 
@@ -37,28 +38,8 @@ export function CatalogTable({ shows, more }: { shows: CatalogShow[]; more: bool
           Approved shows ({shows.length}
           {more ? " shown" : ""})
         </caption>
-        <thead>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col">
-                  {flexRender(header.column.columnDef.header, header.getContext())}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody>
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id}>
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={`col-${cell.column.id}`} data-label={String(cell.column.columnDef.header)}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
+        <TableHead table={table} />
+        <TableBody table={table} labelled />
       </table>
     </div>
   );

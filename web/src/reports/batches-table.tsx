@@ -1,10 +1,11 @@
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useMemo } from "react";
 import { Link } from "react-router";
 import type { ReportBatch } from "../api/types";
 import { duration, percent, plural, shortDateTime, times } from "../lib/format";
 import { CostValue } from "./cost-value";
 import { tokens } from "./format";
+import { TableBody, TableHead } from "../lib/table-parts";
 
 const column = createColumnHelper<ReportBatch>();
 
@@ -62,32 +63,8 @@ export function BatchesTable({ batches, admin, total }: { batches: ReportBatch[]
           <caption>
             The newest {batches.length} of {total >= batches.length ? plural(total, "batch", "batches") : "the batches"} in the range
           </caption>
-          <thead>
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((header) => (
-                  <th key={header.id} scope="col">
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                  </th>
-                ))}
-              </tr>
-            ))}
-          </thead>
-          <tbody>
-            {table.getRowModel().rows.map((row) => (
-              <tr key={row.id}>
-                {row.getVisibleCells().map((cell) => (
-                  <td
-                    key={cell.id}
-                    className={`col-${cell.column.id}`}
-                    data-label={typeof cell.column.columnDef.header === "string" ? cell.column.columnDef.header : undefined}
-                  >
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
+          <TableHead table={table} />
+          <TableBody table={table} labelled />
         </table>
       </div>
     </section>

@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useId, useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useTRPC } from "../api/trpc";
@@ -7,6 +7,7 @@ import type { BatchListItem, BatchStatus } from "../api/types";
 import { useSession } from "../auth/session";
 import { explainError } from "../lib/errors";
 import { dateTime, duration, percent, plural, times } from "../lib/format";
+import { TableBody, TableHead } from "../lib/table-parts";
 
 const STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const satisfies readonly BatchStatus[];
 const PAGE_SIZE = 20;
@@ -174,28 +175,8 @@ export function HistoryPage() {
               Batches, newest first ({items.length}
               {batches.hasNextPage ? " shown" : ""})
             </caption>
-            <thead>
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id}>
-                  {group.headers.map((header) => (
-                    <th key={header.id} scope="col">
-                      {flexRender(header.column.columnDef.header, header.getContext())}
-                    </th>
-                  ))}
-                </tr>
-              ))}
-            </thead>
-            <tbody>
-              {table.getRowModel().rows.map((row) => (
-                <tr key={row.id}>
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className={`col-${cell.column.id}`}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
+            <TableHead table={table} />
+            <TableBody table={table} />
           </table>
         </div>
       )}
