@@ -2,7 +2,7 @@ import { openAsBlob } from "node:fs";
 import { createApiClient, type ApiClient } from "../api-client";
 import { describeError, type AnalyzeResult, type Rejection } from "./client";
 import { collectFiles, type InputFile } from "./collect-files";
-import { checkServer, remoteTarget } from "./connect";
+import { withServer } from "./connect";
 import type { Target } from "./embedded";
 import { EXIT, UsageError } from "./errors";
 import { plural } from "./format";
@@ -44,11 +44,7 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
   if (opts.url !== undefined && !URL.canParse(opts.url)) throw new UsageError(`--url ${opts.url}: not a URL`);
   if (skipped.length) process.stderr.write(`ℹ️  Skipped (not image files): ${skipped.join(", ")}\n`);
 
-  const target: Target = opts.server
-    ? remoteTarget(opts.server, opts.token)
-    : await (await import("./embedded")).startEmbeddedService(opts.token);
-  try {
-    await checkServer(target.url);
+  return withServer(opts, async (target) => {
     const watch = createConnectionWatch(target.url, reconnectTimeoutMs(opts.reconnectTimeout));
     const api = createApiClient(target.url, target.token, watch.connection);
     try {
@@ -56,9 +52,7 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
     } finally {
       await api.close();
     }
-  } finally {
-    await target.close();
-  }
+  });
 }
 
 async function uploadForm(files: InputFile[], opts: AnalyzeOptions): Promise<FormData> {

@@ -43,3 +43,19 @@ export async function checkServer(url: string): Promise<void> {
   if (body?.status === "unavailable") throw new UsageError(`the showscan server at ${url} is unavailable: ${body.error ?? "no database"}`);
   throw new UsageError(`${url} does not look like a showscan server (GET /healthz answered ${response.status})`);
 }
+
+/**
+ * Runs a command against the server it names: --server (checked to answer first), or the whole
+ * service started in this process on the embedded database; either is closed afterwards.
+ */
+export async function withServer<T>(opts: { server?: string; token?: string }, use: (target: Target) => Promise<T>): Promise<T> {
+  const target: Target = opts.server
+    ? remoteTarget(opts.server, opts.token)
+    : await (await import("./embedded")).startEmbeddedService(opts.token);
+  try {
+    await checkServer(target.url);
+    return await use(target);
+  } finally {
+    await target.close();
+  }
+}

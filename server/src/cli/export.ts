@@ -1,7 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { checkServer, remoteTarget } from "./connect";
-import type { Target } from "./embedded";
+import { withServer } from "./connect";
 import { EXIT, UsageError } from "./errors";
 import { writableFile } from "./paths";
 
@@ -25,11 +24,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
     ? `/api/export/batches/${encodeURIComponent(opts.batch)}/shows.${opts.format}`
     : `/api/export/catalog/shows.${opts.format}`;
 
-  const target: Target = opts.server
-    ? remoteTarget(opts.server, opts.token)
-    : await (await import("./embedded")).startEmbeddedService(opts.token);
-  try {
-    await checkServer(target.url);
+  return withServer(opts, async (target) => {
     const response = await fetch(`${target.url}${route}`, { headers: { authorization: `Bearer ${target.token}` } });
     const body = await response.text();
     if (!response.ok) {
@@ -45,7 +40,5 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
     const rows = opts.format === "json" ? (JSON.parse(body) as unknown[]).length : Math.max(0, body.trimEnd().split("\n").length - 1);
     process.stderr.write(`✅ ${rows} show${rows === 1 ? "" : "s"} written to ${path.relative(process.cwd(), outFile) || outFile}\n`);
     return EXIT.ok;
-  } finally {
-    await target.close();
-  }
+  });
 }

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createApiClient, type ApiClient, type ConnectionOptions } from "../api-client";
 import { describeError, type BatchProgress, type Rejection } from "./client";
-import { checkServer, remoteTarget } from "./connect";
+import { withServer } from "./connect";
 import type { Target } from "./embedded";
 import { EXIT, UsageError } from "./errors";
 import { writableFile } from "./paths";
@@ -187,11 +187,7 @@ export async function printOutcome(client: ApiClient, batchId: string, jsonFile:
  */
 export async function followCommand(batchId: string, opts: FollowOptions): Promise<number> {
   const jsonFile = opts.json ? await writableFile(opts.json, "--json") : null;
-  const target: Target = opts.server
-    ? remoteTarget(opts.server, opts.token)
-    : await (await import("./embedded")).startEmbeddedService(opts.token);
-  try {
-    await checkServer(target.url);
+  return withServer(opts, async (target) => {
     const watch = createConnectionWatch(target.url, reconnectTimeoutMs(opts.reconnectTimeout));
     const api = createApiClient(target.url, target.token, watch.connection);
     try {
@@ -223,7 +219,5 @@ export async function followCommand(batchId: string, opts: FollowOptions): Promi
     } finally {
       await api.close();
     }
-  } finally {
-    await target.close();
-  }
+  });
 }

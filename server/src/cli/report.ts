@@ -3,8 +3,7 @@ import { createApiClient } from "../api-client";
 import { topErrorClasses, totalOfDays } from "../reports/summary";
 import type { AppRouter } from "../trpc/routers/index";
 import { describeError } from "./client";
-import { checkServer, remoteTarget } from "./connect";
-import type { Target } from "./embedded";
+import { withServer } from "./connect";
 import { EXIT, UsageError } from "./errors";
 import { plural } from "./format";
 import { textTable } from "./summary";
@@ -44,11 +43,7 @@ export function parseSince(value: string, now = new Date()): Date {
 /** `showscan report`: the recent history per UTC day (batches, images, success, speedup, tokens, cost), then the top error classes. */
 export async function reportCommand(opts: ReportOptions): Promise<number> {
   const from = parseSince(opts.since);
-  const target: Target = opts.server
-    ? remoteTarget(opts.server, opts.token)
-    : await (await import("./embedded")).startEmbeddedService(opts.token);
-  try {
-    await checkServer(target.url);
+  return withServer(opts, async (target) => {
     const api = createApiClient(target.url, target.token);
     try {
       const [daily, errors] = await Promise.all([api.client.report.daily.query({ from }), api.client.report.errors.query({ from })]);
@@ -63,9 +58,7 @@ export async function reportCommand(opts: ReportOptions): Promise<number> {
     } finally {
       await api.close();
     }
-  } finally {
-    await target.close();
-  }
+  });
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
