@@ -47,7 +47,14 @@ export const batches = pgTable(
     owner: text("owner").notNull(),
     status: text("status", { enum: BATCH_STATUSES }).notNull().default("queued"),
     mode: text("mode", { enum: BATCH_MODES }).notNull().default("parallel"),
+    /** Requests of this batch at the API at once, over all processes; with `workersAuto`, the number chosen last. */
     workers: integer("workers").notNull(),
+    /** `workers: 'auto'`: the window is chosen from the measured latency and the rate limit. */
+    workersAuto: boolean("workers_auto").notNull().default(false),
+    /** Higher runs first; interactive submissions get 1, admin batches 0 unless raised. */
+    priority: integer("priority").notNull().default(0),
+    /** Set while the key's daily quota is spent: the batch waits until then and resumes by itself. */
+    resumesAt: tstz("resumes_at"),
     engine: text("engine").notNull(),
     /** The Gemini model and requests-per-minute budget the settings named at submit (null: the engine's own, unlimited). */
     model: text("model"),
@@ -111,6 +118,11 @@ export const images = pgTable(
     nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: tstz("lease_expires_at"),
+    /**
+     * Set while the lease holder has the image's request at the API: what the batch's window
+     * counts. A leased image without it is claimed ahead (being prepared or waiting for a slot).
+     */
+    callingSince: tstz("calling_since"),
     extraction: jsonb("extraction"),
     errorClass: text("error_class"),
     error: text("error"),
@@ -312,6 +324,19 @@ export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   points: integer("points").notNull().default(0),
   expire: tstz("expire"),
+});
+
+/**
+ * The key-wide request schedule (GCRA, see queries/rate-cells.ts): the theoretical arrival time
+ * of the next request, the rate the key allows itself after 429s, and a pause after one.
+ */
+export const rateCells = pgTable("rate_cells", {
+  key: text("key").primaryKey(),
+  tat: tstz("tat").notNull(),
+  /** Requests per minute the key allows itself now: lowered by 429s, raised back step by step. Null: the configured limit. */
+  allowedRpm: doublePrecision("allowed_rpm"),
+  pausedUntil: tstz("paused_until"),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
 });
 
 /**
