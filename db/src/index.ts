@@ -3,6 +3,7 @@ export * from "./client";
 export * from "./embedded";
 export * from "./queries/batches";
 export * from "./queries/images";
+export * from "./queries/window";
 export * from "./queries/attempts";
 export * from "./queries/results";
 export * from "./queries/progress";

@@ -211,7 +211,7 @@ describe("the showscan command line", () => {
     expect(badToken.stderr).toContain("the server refused the token");
 
     expect(notAdmin.code).toBe(2);
-    expect(notAdmin.stderr).toContain("workers and mode are admin options");
+    expect(notAdmin.stderr).toContain("workers, mode and priority are admin options");
   });
 
   it("prints a token signed with JWT_SECRET whose payload names the role and the subject", async () => {

@@ -11,9 +11,20 @@ describe("two server processes on one database", () => {
   let fake: FakeGemini;
   let database: TestDatabase;
   let servers: ServerProcess[] = [];
+  // Requests at the fake at once, over both processes.
+  let inFlight = 0;
+  let peak = 0;
 
   beforeAll(async () => {
-    fake = await startFakeGemini({ latencyMs: () => 80 + Math.random() * 80, model: TEST_MODEL });
+    fake = await startFakeGemini({
+      model: TEST_MODEL,
+      answer: async () => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 80 + Math.random() * 80));
+        inFlight--;
+        return { json: { shows: [], venues: [], djs: [], vendors: [] } };
+      },
+    });
     database = await createTestDatabase();
     const env = {
       DATABASE_URL: database.url,
@@ -61,6 +72,9 @@ describe("two server processes on one database", () => {
       expect(attempts).toHaveLength(60);
       expect(new Set(attempts.map((a) => a.imageId)).size).toBe(60);
       expect(fake.requests).toHaveLength(60);
+      // Both processes claim ahead of their requests; the window of four still holds over both.
+      expect(peak).toBeLessThanOrEqual(4);
+      expect(peak).toBeGreaterThanOrEqual(3);
       const perProcess = [...new Set(attempts.map((a) => a.worker))].map((w) => attempts.filter((a) => a.worker === w).length);
       expect(perProcess).toHaveLength(2);
       expect(Math.min(...perProcess)).toBeGreaterThan(5);

@@ -100,10 +100,10 @@ describe("40 screenshots through the real pipeline", () => {
 
     const metrics = await getBatchMetrics(service.db, batch.id);
     expect(metrics).toMatchObject({ attempts: 15, retries: 0, rateLimited: 0, successRate: 1 });
-    // Measured, so bounded by the window: three slots cannot overlap more than three images.
+    // Measured, so bounded: three requests at once, and up to three images prepared ahead beside them.
     // (How close it comes to 3 is the benchmark's business, not a timed test's.)
     expect(metrics!.speedup).toBeGreaterThan(0);
-    expect(metrics!.speedup).toBeLessThanOrEqual(3.05);
+    expect(metrics!.speedup).toBeLessThanOrEqual(6.05);
     // Sampled while the batch ran: the process holds far more than 20 MB, its threads some heap.
     expect(metrics!.peakRssBytes).toBeGreaterThan(20_000_000);
     expect(metrics!.peakWorkerHeapBytes).toBeGreaterThan(1_000_000);

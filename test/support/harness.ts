@@ -84,6 +84,17 @@ export async function waitForBatch(service: { database: TestDatabase }, batchId:
   });
 }
 
+/** Polls `read` until it answers something other than null. */
+export async function eventually<T>(read: () => Promise<T | null>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== null) return value;
+    if (Date.now() > until) throw new Error(`nothing came within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 /** The key the fake answers by: the SHA-256 of the image as the pipeline will send it. */
 export async function preparedSha256(bytes: Uint8Array): Promise<string> {
   const prepared = await prepareImage({ bytes });

@@ -42,7 +42,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child,
     output: () => log,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      // A child killed by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);

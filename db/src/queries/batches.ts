@@ -13,6 +13,9 @@ export interface NewBatch {
   owner: string;
   mode: BatchMode;
   workers: number;
+  /** `workers: 'auto'`: `workers` is where the choice starts. */
+  workersAuto?: boolean;
+  priority?: number;
   engine: string;
   model?: string | null;
   geminiRpm?: number | null;
@@ -43,6 +46,8 @@ export async function createBatch(
         owner: input.owner,
         mode: input.mode,
         workers: input.workers,
+        workersAuto: input.workersAuto ?? false,
+        priority: input.priority ?? 0,
         engine: input.engine,
         model: input.model ?? null,
         geminiRpm: input.geminiRpm ?? null,
@@ -148,6 +153,12 @@ export async function reopenBatch(db: Executor, batchId: string, requeued: numbe
 /** Notes on an ended batch what went wrong after its images were done (its results could not be merged). */
 export async function noteBatchError(db: Executor, batchId: string, error: string): Promise<void> {
   await db.update(batches).set({ error }).where(eq(batches.id, batchId));
+}
+
+/** An admin moves a batch ahead of (or behind) others; every process's next claim round follows. */
+export async function setBatchPriority(db: Executor, batchId: string, priority: number): Promise<BatchRow | null> {
+  const [row] = await db.update(batches).set({ priority }).where(eq(batches.id, batchId)).returning();
+  return row ?? null;
 }
 
 /**

@@ -12,25 +12,38 @@ const runnable = sql`(
 export interface RunnableBatch {
   batchId: string;
   workers: number;
-  inFlight: number;
+  workersAuto: boolean;
+  priority: number;
+  /** Requests of the batch at the API now, over all processes. */
+  calling: number;
 }
 
 /**
- * Batches with work to hand out, the least served first: a 3-image submission is offered a
- * slot before the next image of a 400-image batch that already has its window full.
+ * Batches with work to hand out: the highest priority first, then the least served, so a
+ * 3-image submission is offered a slot before the next image of a 400-image batch that already
+ * has its window full.
  */
 export async function listRunnableBatches(db: Executor, limit = 50): Promise<RunnableBatch[]> {
-  const rows = await db.execute<{ batch_id: string; workers: number; in_flight: number }>(sql`
-    select b.id as batch_id, b.workers,
-      (select count(*)::int from ${images} r where r.batch_id = b.id and r.status = 'running' and r.lease_expires_at >= now()) as in_flight
+  const rows = await db.execute<{ batch_id: string; workers: number; workers_auto: boolean; priority: number; calling: number }>(sql`
+    select b.id as batch_id, b.workers, b.workers_auto, b.priority,
+      (select count(*)::int from ${images} r where r.batch_id = b.id and ${atTheApi("r")}) as calling
     from ${batches} b
     where b.status in ('queued', 'running')
       and exists (select 1 from ${images} where ${images.batchId} = b.id and ${runnable})
-    order by in_flight asc, b.created_at asc
+    order by b.priority desc, calling asc, b.created_at asc
     limit ${limit}`);
-  // A batch whose window is full has nothing to hand out: no claim transaction for it.
-  return rows.filter((r) => r.in_flight < r.workers).map((r) => ({ batchId: r.batch_id, workers: r.workers, inFlight: r.in_flight }));
+  return rows.map((r) => ({
+    batchId: r.batch_id,
+    workers: r.workers,
+    workersAuto: r.workers_auto,
+    priority: r.priority,
+    calling: r.calling,
+  }));
 }
+
+/** An image whose request is at the API under a live lease: what a batch's window counts. */
+export const atTheApi = (alias: string) =>
+  sql.raw(`(${alias}.status = 'running' and ${alias}.calling_since is not null and ${alias}.lease_expires_at >= now())`);
 
 export interface ClaimedImage {
   imageId: string;
@@ -54,19 +67,17 @@ export interface ClaimedImage {
 }
 
 /**
- * Claims up to `max` runnable images of one batch for `owner`, never more than the batch's
- * window (`workers`) in flight across all processes. The batch row lock serialises claimers of
- * the same batch, so two processes cannot both fill the same free slots: the count runs in a
- * statement after the lock is held, so its snapshot already sees every earlier claim. The lock
- * is held only for a short transaction, so waiting for it beats skipping the batch. SKIP LOCKED
- * on the images keeps a claimer from waiting on rows another one is taking. A caller that
- * already holds the batch row (the record of an attempt) passes `locked`.
+ * Claims up to `max` runnable images of one batch for `owner`, to prepare ahead of their
+ * request: a claim does not count in the batch's window, which `takeSlot` guards (see
+ * window.ts). The caller bounds `max` by its look-ahead, which bounds the bytes it holds. The
+ * batch row is locked first, as by every transaction on a batch's images (one lock order, no
+ * deadlocks); SKIP LOCKED keeps two claimers from waiting on each other's rows.
  */
 export async function claimImages(
   db: Executor,
-  args: { batchId: string; owner: string; engine: string; leaseMs: number; max: number; locked?: boolean },
+  args: { batchId: string; owner: string; engine: string; leaseMs: number; max: number },
 ): Promise<ClaimedImage[]> {
-  if (!args.locked) await lockBatch(db, args.batchId);
+  await lockBatch(db, args.batchId);
   const rows = await db.execute<{
     id: string;
     attempt_count: number;
@@ -82,9 +93,7 @@ export async function claimImages(
     skip_cache: boolean;
   }>(sql`
     with quota as (
-      select greatest(0, least(${args.max}, b.workers - (
-        select count(*) from ${images} r where r.batch_id = b.id and r.status = 'running' and r.lease_expires_at >= now()
-      )))::int as take, b.model, b.gemini_rpm, b.skip_cache
+      select greatest(0, ${args.max})::int as take, b.model, b.gemini_rpm, b.skip_cache
       from ${batches} b where b.id = ${args.batchId} and b.status in ('queued', 'running')
     ),
     picked as (
@@ -97,6 +106,7 @@ export async function claimImages(
     claimed as (
       update ${images} i set
         status = 'running',
+        calling_since = null,
         lease_owner = ${args.owner},
         lease_expires_at = now() + ${`${args.leaseMs} milliseconds`}::interval,
         attempt_count = i.attempt_count + 1
@@ -138,26 +148,6 @@ export async function claimImages(
   }));
 }
 
-/** Pushes the lease forward, e.g. once the attempt really starts after waiting for quota. */
-export async function extendLease(
-  db: Executor,
-  args: { imageId: string; owner: string; attemptNumber: number; leaseMs: number },
-): Promise<boolean> {
-  const rows = await db
-    .update(images)
-    .set({ leaseExpiresAt: sql`now() + ${`${args.leaseMs} milliseconds`}::interval` })
-    .where(
-      and(
-        eq(images.id, args.imageId),
-        eq(images.leaseOwner, args.owner),
-        eq(images.attemptCount, args.attemptNumber),
-        eq(images.status, "running"),
-      ),
-    )
-    .returning({ id: images.id });
-  return rows.length > 0;
-}
-
 export type ImageOutcome =
   | {
       kind: "succeeded";
@@ -193,7 +183,7 @@ export async function applyImageOutcome(
     eq(images.attemptCount, args.attemptNumber),
     eq(images.status, "running"),
   );
-  const common = { leaseOwner: null, leaseExpiresAt: null } as const;
+  const common = { leaseOwner: null, leaseExpiresAt: null, callingSince: null } as const;
   const set =
     outcome.kind === "succeeded"
       ? {
@@ -258,6 +248,7 @@ export async function endOpenImages(
       error: args.error,
       leaseOwner: null,
       leaseExpiresAt: null,
+      callingSince: null,
       finishedAt: sql`now()`,
     })
     .where(and(eq(images.batchId, args.batchId), inArray(images.status, ["queued", "running", "duplicate"])))

@@ -1,3 +1,4 @@
+import { atTheApi } from "./images";
 import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
 import type { DbConnection, Executor } from "../client";
 import { onlyRow } from "./rows";
@@ -73,7 +74,7 @@ export async function databaseNow(db: Executor): Promise<Date> {
 }
 
 const figureColumns = (batchId: string) => ({
-  inFlight: sql<number>`(select count(*)::int from images where batch_id = ${batchId} and status = 'running')`,
+  inFlight: sql<number>`(select count(*)::int from images r where r.batch_id = ${batchId} and ${atTheApi("r")})`,
   timedImages: sql<number>`(select count(*)::int from images where batch_id = ${batchId} and duplicate_of is null and duration_ms is not null and status in ('succeeded', 'failed'))`,
   sumImageMs: sql<number>`(select coalesce(sum(duration_ms), 0)::int from images where batch_id = ${batchId} and duplicate_of is null and status in ('succeeded', 'failed'))`,
   now: sql<string>`now()`,

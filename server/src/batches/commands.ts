@@ -1,5 +1,14 @@
 import { TRPCError } from "@trpc/server";
-import { endOpenImages, lockBatch, notifyWork, reopenBatch, requeueFailedImages, stopBatch, type Database } from "@showscan/db";
+import {
+  endOpenImages,
+  lockBatch,
+  notifyWork,
+  reopenBatch,
+  requeueFailedImages,
+  setBatchPriority,
+  stopBatch,
+  type Database,
+} from "@showscan/db";
 import type { Dispatcher } from "../pipeline/dispatcher";
 import { finalizeBatch } from "../pipeline/finalize";
 import type { PipelineMetrics } from "../pipeline/metrics";
@@ -41,4 +50,11 @@ export async function retryFailedImages(deps: { db: Database; dispatcher: Dispat
   });
   deps.dispatcher.kick();
   return { batchId, requeued };
+}
+
+/** Moves a batch ahead of others; the next claim round, here and in every process, follows it. */
+export async function prioritizeBatch(deps: { db: Database; dispatcher: Dispatcher }, batchId: string, priority: number) {
+  await setBatchPriority(deps.db, batchId, priority);
+  deps.dispatcher.kick();
+  return { batchId, priority };
 }

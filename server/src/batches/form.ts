@@ -5,11 +5,17 @@ import type { User } from "../auth/tokens";
 import { describeIssues } from "../zod-issues";
 import type { SubmitInput } from "./submit";
 
+/** A fixed window of 1 to 5 requests at once, or `auto`: chosen from the measured latency and the rate limit. */
+export const workersSchema = z.union([z.literal("auto"), z.coerce.number().int().min(1).max(5)]);
+export const prioritySchema = z.coerce.number().int().min(0).max(9);
+
 /** The non-file fields of an analyze upload. */
 export const analyzeFieldsSchema = z.object({
   sourceUrl: z.url().max(2_000).optional(),
   description: z.string().max(5_000).optional(),
-  workers: z.coerce.number().int().min(1).max(5).optional(),
+  workers: workersSchema.optional(),
+  /** Higher runs first; interactive submissions get 1 (admin option). */
+  priority: prioritySchema.optional(),
   mode: z.enum(BATCH_MODES).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
   /** "true": analyse every image afresh, reusing no earlier answer (admin). */
@@ -32,6 +38,7 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     sourceUrl: text("sourceUrl"),
     description: text("description"),
     workers: text("workers"),
+    priority: text("priority"),
     mode: text("mode"),
     idempotencyKey: text("idempotencyKey"),
     skipCache: text("skipCache"),
@@ -40,8 +47,8 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(parsed.error.issues) });
   }
   const fields = parsed.data;
-  if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "workers and mode are admin options" });
+  if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined || fields.priority !== undefined)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "workers, mode and priority are admin options" });
   }
   if (user.role !== "admin" && fields.skipCache) {
     throw new TRPCError({ code: "FORBIDDEN", message: "skipCache is an admin option" });
@@ -56,6 +63,7 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
     owner: user.sub,
     files,
     workers: fields.workers,
+    priority: fields.priority,
     mode: fields.mode,
     sourceUrl: fields.sourceUrl,
     description: fields.description,

@@ -1,6 +1,7 @@
 import { listImageUploads, type BatchMode, type BatchRow } from "@showscan/db";
 import type { User } from "../auth/tokens";
 import type { Services } from "../services";
+import type { SubmitInput } from "./submit";
 
 /**
  * `batch.rerun`: a new batch of the caller's with the original's stored images (bytes and file
@@ -11,7 +12,7 @@ export async function rerunBatch(
   services: Services,
   user: User,
   original: BatchRow,
-  options: { mode: BatchMode; workers?: number | undefined },
+  options: { mode: BatchMode; workers?: SubmitInput["workers"] | undefined },
 ) {
   const [uploads, settings] = await Promise.all([listImageUploads(services.db, original.id), services.settings.get()]);
   return services.submit(

@@ -3,6 +3,7 @@ import { createBatch, notifyWork, type BatchMode, type Database } from "@showsca
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import { batchLog } from "../pipeline/batch-log";
+import { AUTO_WORKERS_START } from "../pipeline/auto-workers";
 import { publishProgress } from "../pipeline/progress";
 import type { Settings } from "../settings/schema";
 import { sniffImageType } from "./sniff";
@@ -19,7 +20,9 @@ export interface SubmitInput {
   /** Files refused before their bytes were read in full (too large while streaming). */
   refused?: Rejection[];
   /** Unset: the defaultWorkers setting. */
-  workers?: number;
+  workers?: number | "auto";
+  /** Unset: 1 for a user's submission, 0 for an admin's bulk batch, so a singer's two screenshots go first. */
+  priority?: number;
   /** Unset: parallel when workers are given, else the defaultMode setting. */
   mode?: BatchMode;
   sourceUrl?: string | null;
@@ -106,7 +109,9 @@ export async function submitBatch(
     {
       owner: input.owner,
       mode,
-      workers: mode === "sequential" ? 1 : (input.workers ?? settings.defaultWorkers),
+      workers: mode === "sequential" ? 1 : input.workers === "auto" ? AUTO_WORKERS_START : (input.workers ?? settings.defaultWorkers),
+      workersAuto: mode !== "sequential" && input.workers === "auto",
+      priority: input.priority ?? (role === "admin" ? 0 : 1),
       engine: deps.engine.name,
       model: gemini ? settings.model : null,
       geminiRpm: gemini ? settings.geminiRpm : null,

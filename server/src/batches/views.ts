@@ -38,6 +38,8 @@ export async function batchDetail(db: Database, batch: BatchRow) {
     status: batch.status,
     mode: batch.mode,
     workers: batch.workers,
+    workersAuto: batch.workersAuto,
+    priority: batch.priority,
     engine: batch.engine,
     model: batch.model,
     rerunOf: batch.rerunOf,

@@ -20,7 +20,7 @@ import { createProgressView, type ProgressView } from "./progress-bar";
 import { rejectedLines } from "./summary";
 
 export interface AnalyzeOptions {
-  workers?: number;
+  workers?: number | "auto";
   mode?: "parallel" | "sequential";
   url?: string;
   description?: string;
@@ -95,7 +95,12 @@ async function runBatch(
   const { batchId } = submitted;
   const rejected: Rejection[] = submitted.rejected;
   const started = await client.batch.byId.query({ batchId });
-  const how = started.mode === "sequential" ? "one at a time (sequential)" : `with ${plural(started.workers, "worker")}`;
+  const how =
+    started.mode === "sequential"
+      ? "one at a time (sequential)"
+      : started.workersAuto
+        ? `with workers chosen automatically (starting at ${started.workers})`
+        : `with ${plural(started.workers, "worker")}`;
   say(`🚀 Processing ${plural(submitted.totalImages, "image")} ${how}... (batch ${batchId})`, ...rejectedLines(rejected));
 
   const view = createProgressView(process.stderr, submitted.totalImages);

@@ -38,7 +38,12 @@ program
   .command("analyze")
   .description("analyse screenshots: upload them, follow the progress live, print the merged shows")
   .argument("<paths...>", "image files, or folders whose image files are taken (not recursively)")
-  .addOption(new Option("-w, --workers <n>", "images in flight at once, 1-5 (admin option)").argParser(parseWorkers))
+  .addOption(
+    new Option(
+      "-w, --workers <n>",
+      "images in flight at once, 1-5, or auto to choose from the measured latency and rate limit (admin option)",
+    ).argParser(parseWorkers),
+  )
   .addOption(new Option("-m, --mode <mode>", "parallel, or one image at a time (admin option)").choices(["parallel", "sequential"]))
   .option("--url <url>", "where the screenshots come from (stored as the batch's source URL)")
   .option("--description <text>", "a note stored with the batch")
@@ -96,9 +101,10 @@ function reconnectTimeoutOption(): Option {
     .default(120);
 }
 
-function parseWorkers(value: string): number {
+function parseWorkers(value: string): number | "auto" {
+  if (value === "auto") return value;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 5) throw new InvalidArgumentError("a whole number from 1 to 5");
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new InvalidArgumentError("a whole number from 1 to 5, or auto");
   return n;
 }
 

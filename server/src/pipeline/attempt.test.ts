@@ -1,14 +1,14 @@
-import type { ClaimedImage } from "@showscan/db";
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../engines/types";
 import type { WorkerPool } from "../pool/pool";
 import type { PreparedBytes } from "../pool/prepare";
-import { runAttempt, type AttemptDeps } from "./attempt";
+import { runAttempt, type AttemptDeps, type HeldClaim } from "./attempt";
 import type { QuotaGate } from "./quota";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const claim = { imageId: "image", content: Buffer.from([1]), fileName: "a.png", model: null, geminiRpm: null } as ClaimedImage;
+const claim = { imageId: "image", fileName: "a.png", model: null, geminiRpm: null } as HeldClaim;
+const content = Buffer.from([1]);
 
 const prepared: PreparedBytes = {
   ok: true,
@@ -55,9 +55,13 @@ function harness(opts: { quotaWaitMs?: number; prepareMs?: number; engineMs?: nu
     pool,
     quota,
     timeoutMs: 5_000,
-    renewLease: async () => true,
-    leaseMs: 60_000,
     cache,
+    enterWindow: async () => {
+      calls.push("window");
+      return () => {
+        calls.push("leave");
+      };
+    },
   });
   return { calls, deps };
 }
@@ -69,25 +73,26 @@ describe("one attempt", () => {
       calls.push(`lookup ${p.sha256}`);
       return { imageId: "earlier", extraction: { shows: [] } };
     };
-    const result = await runAttempt(claim, deps({ analysisKey: "k", find }), new AbortController().signal);
+    const result = await runAttempt(claim, content, deps({ analysisKey: "k", find }), new AbortController().signal);
     expect(calls).toEqual(["prepare", "lookup sha"]);
     expect(result).toMatchObject({ ok: true, source: "cache", hit: { imageId: "earlier" }, analysisKey: "k" });
   });
 
   it("goes to the engine on a miss, or with no lookup at all, and keeps the key for storing", async () => {
     const { calls, deps } = harness();
-    const miss = await runAttempt(claim, deps({ analysisKey: "k", find: async () => null }), new AbortController().signal);
+    const miss = await runAttempt(claim, content, deps({ analysisKey: "k", find: async () => null }), new AbortController().signal);
     expect(miss).toMatchObject({ ok: true, source: "engine", analysisKey: "k" });
-    const fresh = await runAttempt(claim, deps({ analysisKey: "k", find: null }), new AbortController().signal);
+    const fresh = await runAttempt(claim, content, deps({ analysisKey: "k", find: null }), new AbortController().signal);
     expect(fresh).toMatchObject({ ok: true, source: "engine", analysisKey: "k" });
-    const none = await runAttempt(claim, deps(null), new AbortController().signal);
+    const none = await runAttempt(claim, content, deps(null), new AbortController().signal);
     expect(none).toMatchObject({ ok: true, source: "engine", analysisKey: null });
-    expect(calls).toEqual(["prepare", "quota", "engine", "prepare", "quota", "engine", "prepare", "quota", "engine"]);
+    const once = ["prepare", "window", "quota", "engine", "leave"];
+    expect(calls).toEqual([...once, ...once, ...once]);
   });
 
   it("measures prepare and the engine call, not the quota wait", async () => {
     const { deps } = harness({ prepareMs: 40, quotaWaitMs: 300, engineMs: 60 });
-    const result = await runAttempt(claim, deps(null), new AbortController().signal);
+    const result = await runAttempt(claim, content, deps(null), new AbortController().signal);
     expect(result.latencyMs).toBeGreaterThanOrEqual(95);
     expect(result.latencyMs).toBeLessThan(250);
   });

@@ -1,6 +1,6 @@
-import type { BatchMetricsInput, BatchRow, ClaimedImage } from "@showscan/db";
+import type { BatchMetricsInput, BatchRow } from "@showscan/db";
 import type { Logger } from "../logger";
-import type { AttemptResult } from "./attempt";
+import type { AttemptResult, HeldClaim } from "./attempt";
 
 /** Log lines in the style of the original service, from measured figures. */
 export const batchLog = {
@@ -8,7 +8,7 @@ export const batchLog = {
     log.info({ batchId: batch.id }, `🚀 Processing ${batch.totalImages} images with ${batch.workers} workers...`);
   },
   /** One line per attempt, with the ids a reader filters on; a failure at warn, with its class and reason. */
-  attempt(log: Logger, claim: ClaimedImage, attempt: AttemptResult) {
+  attempt(log: Logger, claim: HeldClaim, attempt: AttemptResult) {
     const about = { batchId: claim.batchId, imageId: claim.imageId, fileName: claim.fileName, attempt: claim.attemptNumber };
     if (attempt.ok && attempt.source === "cache") {
       log.info({ ...about, latencyMs: attempt.latencyMs, cachedFrom: attempt.hit.imageId }, "image answered from the cache");

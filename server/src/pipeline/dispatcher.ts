@@ -1,10 +1,21 @@
-import { claimImages, extendLease, listRunnableBatches, type ClaimedImage, type Database } from "@showscan/db";
+import {
+  claimImages,
+  extendLeases,
+  listRunnableBatches,
+  setBatchWorkers,
+  takeSlot,
+  type ClaimedImage,
+  type Database,
+  type RunnableBatch,
+} from "@showscan/db";
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
 import type { PreparedBytes } from "../pool/prepare";
-import { runAttempt, type AttemptCache } from "./attempt";
+import { runAttempt, type AttemptCache, type AttemptResult, type HeldClaim } from "./attempt";
+import { AUTO_WORKERS_MAX, chooseWorkers, MovingAverage } from "./auto-workers";
 import { batchLog } from "./batch-log";
+import { BatchWindow } from "./batch-window";
 import { MemoryPeaks } from "./memory-peaks";
 import { analysisKey, findCached, type CacheHit } from "./cache";
 import type { PipelineMetrics } from "./metrics";
@@ -30,16 +41,41 @@ export interface DispatcherOptions {
   metrics?: PipelineMetrics;
 }
 
+/** Answers after which no other image of the batch should reach the engine (see record.ts). */
+const stopsTheBatch = (errorClass: string) => errorClass === "config" || errorClass === "quotaExhausted";
+
+/** Prepared ahead per batch, beyond the images at the API: enough to cover one prepare. */
+const lookAhead = (workers: number) => Math.min(workers, 4);
+
+interface Held {
+  claim: HeldClaim;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** A batch's window here, with what `workers: 'auto'` measures to size it. */
+interface Lane {
+  window: BatchWindow;
+  auto: { request: MovingAverage; prepare: MovingAverage } | null;
+  rpm: number | null;
+}
+
 /**
- * Keeps every running batch's window full: as soon as one image finishes, the next one is
- * claimed, never waiting for a whole group. Claims go through Postgres, so any number of
- * processes share the work of one batch and take over images whose holder died.
+ * Keeps every running batch's requests back to back: images are claimed and prepared ahead of
+ * their request (a bounded look-ahead, so memory stays bounded), and when a request answers,
+ * its place in the window goes to the next prepared image at once, while the record of the
+ * answer commits beside it. Claims and places go through Postgres, so any number of processes
+ * share the work of one batch, never exceed its window together, and take over images whose
+ * holder died (what it claimed ahead returns to the queue when its lease runs out).
  */
 export class Dispatcher {
-  private readonly running = new Map<number, { batchId: string; controller: AbortController; done: Promise<void> }>();
+  private readonly held = new Map<number, Held>();
+  private readonly lanes = new Map<string, Lane>();
+  /** Requests at the API from this process, over all batches. */
+  private calling = 0;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   /** Lease length: a whole attempt plus a margin for quota waits and recording. */
   private readonly leaseMs: number;
@@ -48,12 +84,12 @@ export class Dispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.leaseMs = o.imageTimeoutMs + 15_000;
-    this.memory = new MemoryPeaks(o.pool, () => [...this.running.values()].map((entry) => entry.batchId));
+    this.memory = new MemoryPeaks(o.pool, () => [...new Set([...this.held.values()].map((h) => h.claim.batchId))]);
   }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.o.pollMs ?? 1_000);
-    this.timer.unref();
+    this.timers = [setInterval(() => this.kick(), this.o.pollMs ?? 1_000), setInterval(() => this.renewLeases(), this.leaseMs / 3)];
+    for (const timer of this.timers) timer.unref();
     this.memory.start();
     this.kick();
   }
@@ -61,6 +97,8 @@ export class Dispatcher {
   /** Asks for a claim round soon; rounds never overlap, a kick during one causes another. */
   kick(): void {
     if (this.stopped) return;
+    // A place refused because other processes filled the window is asked for again now.
+    for (const lane of this.lanes.values()) lane.window.grant();
     if (this.pumping !== null) {
       this.pumpAgain = true;
       return;
@@ -76,97 +114,145 @@ export class Dispatcher {
       });
   }
 
+  /** Requests at the API from this process now. */
   get inFlight(): number {
-    return this.running.size;
+    return this.calling;
   }
 
   /** Aborts this process's attempts on a batch (it was cancelled or stopped). */
   abortBatch(batchId: string, reason: string): void {
-    for (const entry of this.running.values()) if (entry.batchId === batchId) entry.controller.abort(reason);
+    for (const entry of this.held.values()) if (entry.claim.batchId === batchId) entry.controller.abort(reason);
   }
 
-  /** Stops claiming; attempts under way are aborted and handed back to the queue. */
+  /** Stops claiming; attempts under way and images claimed ahead are handed back to the queue. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    for (const timer of this.timers) clearInterval(timer);
     this.memory.stop();
     // A claim round under way may still launch what it claimed; launch() aborts those at once.
     await this.pumping;
-    while (this.running.size > 0) {
-      for (const entry of this.running.values()) entry.controller.abort("server shutting down");
-      await Promise.allSettled([...this.running.values()].map((e) => e.done));
+    while (this.held.size > 0) {
+      for (const entry of this.held.values()) entry.controller.abort("server shutting down");
+      await Promise.allSettled([...this.held.values()].map((e) => e.done));
     }
   }
 
+  /** The most images held here (at the API or prepared ahead): what bounds the bytes in memory. */
+  private get heldCap(): number {
+    return this.o.maxConcurrency + lookAhead(this.o.maxConcurrency);
+  }
+
   private async pump(): Promise<void> {
-    while (!this.stopped && this.running.size < this.o.maxConcurrency) {
+    while (!this.stopped && this.held.size < this.heldCap) {
       const batches = await listRunnableBatches(this.o.db);
       let claimedAny = false;
       for (const batch of batches) {
-        const room = this.o.maxConcurrency - this.running.size;
-        if (room <= 0 || this.stopped) break;
+        if (this.stopped || this.held.size >= this.heldCap) break;
+        const fresh = !this.lanes.has(batch.batchId);
+        const lane = this.laneFor(batch);
+        const mine = [...this.held.values()].filter((h) => h.claim.batchId === batch.batchId).length;
+        const want = Math.min(lane.window.workers + lookAhead(lane.window.workers) - mine, this.heldCap - this.held.size);
+        if (want <= 0) continue;
         const claimed = await this.o.db.transaction(async (tx) => {
           const claims = await claimImages(tx, {
             batchId: batch.batchId,
             owner: this.o.owner,
             engine: this.o.engine.name,
             leaseMs: this.leaseMs,
-            max: room,
+            max: want,
           });
-          if (claims.length) await publishProgress(tx, batch.batchId);
+          // The batch's first claim here may start it: subscribers see it running.
+          if (claims.length && fresh) await publishProgress(tx, batch.batchId);
           return claims;
         });
-        for (const claim of claimed) this.launch(claim);
+        for (const claim of claimed) this.launch(claim, lane);
         claimedAny ||= claimed.length > 0;
       }
       if (!claimedAny) return;
     }
   }
 
-  private launch(claim: ClaimedImage): void {
+  private laneFor(batch: RunnableBatch): Lane {
+    let lane = this.lanes.get(batch.batchId);
+    if (!lane) {
+      const window = new BatchWindow(
+        {
+          takeSlot: (image, release) =>
+            takeSlot(this.o.db, { batchId: batch.batchId, owner: this.o.owner, leaseMs: this.leaseMs, image, release }),
+          processHasRoom: () => this.calling < this.o.maxConcurrency,
+          changed: (delta) => {
+            this.calling += delta;
+            // A place given up here may be what another batch's waiter needs under the process cap.
+            if (delta < 0) for (const other of this.lanes.values()) if (other.window !== window) other.window.grant();
+          },
+          failed: (error) => this.o.logger.warn({ err: error, batchId: batch.batchId }, "taking a place in the window failed"),
+        },
+        batch.workers,
+        batch.priority,
+      );
+      lane = { window, auto: batch.workersAuto ? { request: new MovingAverage(), prepare: new MovingAverage() } : null, rpm: null };
+      this.lanes.set(batch.batchId, lane);
+    }
+    // Another process's 'auto' choice, or an admin's priority change, reaches this one here.
+    if (!lane.auto || lane.window.workers !== batch.workers) lane.window.workers = batch.workers;
+    lane.window.priority = batch.priority;
+    return lane;
+  }
+
+  private launch(claimed: ClaimedImage, lane: Lane): void {
+    const { content, ...claim } = claimed;
+    lane.rpm = claim.geminiRpm;
     const controller = new AbortController();
     // Claimed while shutting down: hand it straight back (recorded as cancelled, requeued).
     if (this.stopped) controller.abort("server shutting down");
-    const done = this.process(claim, controller.signal)
+    const done = this.process(claim, content, lane, controller.signal)
       // A failed record (connection lost, deadlock) must not take the process down: the lease
       // runs out and another claim picks the image up.
       .catch((error: unknown) =>
         this.o.logger.error({ err: error, batchId: claim.batchId, imageId: claim.imageId }, "recording an attempt failed"),
       )
       .finally(() => {
-        this.running.delete(claim.attemptId);
+        this.held.delete(claim.attemptId);
+        this.dropIdleLane(claim.batchId);
         this.kick();
       });
-    this.running.set(claim.attemptId, { batchId: claim.batchId, controller, done });
+    this.held.set(claim.attemptId, { claim, controller, done });
   }
 
-  private async process(claim: ClaimedImage, cancel: AbortSignal): Promise<void> {
+  private async process(claim: HeldClaim, content: Buffer, lane: Lane, cancel: AbortSignal): Promise<void> {
     const { o } = this;
+    const image = { imageId: claim.imageId, attemptNumber: claim.attemptNumber };
     const attempt = await runAttempt(
       claim,
+      content,
       {
         engine: o.engine,
         pool: o.pool,
         quota: o.quota,
         timeoutMs: o.imageTimeoutMs,
-        renewLease: () =>
-          extendLease(o.db, { imageId: claim.imageId, owner: o.owner, attemptNumber: claim.attemptNumber, leaseMs: this.leaseMs }),
-        leaseMs: this.leaseMs,
         cache: this.cacheFor(claim),
+        enterWindow: async (signal) => {
+          const leave = await lane.window.enter(image, signal);
+          return (answer) => {
+            // Before the place passes on: the next request must already meet the pause, or the stop.
+            if (!answer.ok && answer.error.errorClass === "rateLimited") o.quota.pauseFor(answer.error.details.retryAfterMs ?? 5_000);
+            if (!answer.ok && stopsTheBatch(answer.error.errorClass)) lane.window.close();
+            leave();
+          };
+        },
       },
       cancel,
     );
-    if (!attempt.ok && attempt.error.errorClass === "rateLimited") o.quota.pauseFor(attempt.error.details.retryAfterMs ?? 5_000);
+    this.resizeAuto(claim.batchId, lane, attempt);
 
-    // Under the process's cap the freed slot goes straight to this batch's next image; at the
-    // cap it goes back to the pump, which offers it to the least-served batch first.
-    const handOver =
-      !this.stopped && this.running.size < o.maxConcurrency ? { owner: o.owner, engine: o.engine.name, leaseMs: this.leaseMs } : null;
-    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, handOver, () => this.memory.take(claim.batchId));
-    if (recorded.next) this.launch(recorded.next);
+    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)).finally(() =>
+      lane.window.recorded(image),
+    );
     o.metrics?.attempt(o.engine.name, attempt, recorded);
     batchLog.attempt(o.logger, claim, attempt);
     const { batch } = recorded;
+    // Closed for a stop that did not happen (this attempt had lost its lease): carry on.
+    if (!attempt.ok && stopsTheBatch(attempt.error.errorClass) && !recorded.stopped) lane.window.open();
     if (!batch) return;
     if (recorded.metrics) o.metrics?.batchFinished(batch.status);
     if (recorded.stopped) this.abortBatch(batch.id, batch.error ?? "batch stopped");
@@ -175,8 +261,50 @@ export class Dispatcher {
     if (recorded.metrics) batchLog.finished(o.logger, batch, recorded.metrics);
   }
 
+  /** `workers: 'auto'`: re-sizes the window from what the last requests measured. */
+  private resizeAuto(batchId: string, lane: Lane, attempt: AttemptResult): void {
+    if (!lane.auto || !attempt.ok || attempt.source !== "engine") return;
+    lane.auto.request.add(attempt.latencyMs - attempt.prepareMs);
+    lane.auto.prepare.add(attempt.prepareMs);
+    const workers = chooseWorkers({
+      requestMs: lane.auto.request.value ?? 0,
+      prepareMs: lane.auto.prepare.value ?? 0,
+      poolThreads: this.o.pool.threads,
+      rpm: lane.rpm,
+      cap: Math.min(AUTO_WORKERS_MAX, this.o.maxConcurrency),
+    });
+    if (workers === lane.window.workers) return;
+    lane.window.workers = workers;
+    lane.window.grant();
+    setBatchWorkers(this.o.db, batchId, workers).catch((error: unknown) =>
+      this.o.logger.warn({ err: error, batchId }, "storing the chosen workers failed"),
+    );
+  }
+
+  private dropIdleLane(batchId: string): void {
+    const lane = this.lanes.get(batchId);
+    if (!lane || lane.window.calling > 0 || lane.window.waiting > 0) return;
+    for (const h of this.held.values()) if (h.claim.batchId === batchId) return;
+    this.lanes.delete(batchId);
+  }
+
+  /** One statement renews every lease held here; an image no longer held is given up. */
+  private renewLeases(): void {
+    const held = [...this.held.values()];
+    extendLeases(this.o.db, {
+      owner: this.o.owner,
+      leaseMs: this.leaseMs,
+      held: held.map((h) => ({ imageId: h.claim.imageId, attemptNumber: h.claim.attemptNumber })),
+    }).then(
+      (still) => {
+        for (const h of held) if (!still.has(h.claim.imageId) && this.held.has(h.claim.attemptId)) h.controller.abort("lease lost");
+      },
+      (error: unknown) => this.o.logger.warn({ err: error }, "renewing leases failed"),
+    );
+  }
+
   /** The claim's analysis key, and its lookup unless the batch asked for a fresh analysis. */
-  private cacheFor(claim: ClaimedImage): AttemptCache | null {
+  private cacheFor(claim: HeldClaim): AttemptCache | null {
     const key = analysisKey(this.o.engine, claim.model);
     if (key === null) return null;
     if (claim.skipCache) return { analysisKey: key, find: null };

@@ -1,7 +1,6 @@
 import {
   advanceBatch,
   applyImageOutcome,
-  claimImages,
   endOpenImages,
   finishAttempt,
   lockBatch,
@@ -9,11 +8,10 @@ import {
   FINAL_BATCH_STATUSES,
   type BatchMetricsInput,
   type BatchRow,
-  type ClaimedImage,
   type Database,
   type ImageOutcome,
 } from "@showscan/db";
-import type { AttemptResult } from "./attempt";
+import type { AttemptResult, HeldClaim } from "./attempt";
 import { finalizeBatch } from "./finalize";
 import type { MemoryPeak } from "./memory-peaks";
 import { publishProgress } from "./progress";
@@ -28,15 +26,6 @@ export interface Recorded {
   retryInMs: number | null;
   /** The whole batch was stopped (bad key, spent daily quota). */
   stopped: boolean;
-  /** The batch's next image, claimed in the same transaction when `handOver` asked for it. */
-  next: ClaimedImage | null;
-}
-
-/** Asks the record to claim the batch's next image for the slot this attempt frees. */
-export interface HandOver {
-  owner: string;
-  engine: string;
-  leaseMs: number;
 }
 
 /**
@@ -46,11 +35,10 @@ export interface HandOver {
  */
 export async function recordAttempt(
   db: Database,
-  claim: ClaimedImage,
+  claim: HeldClaim,
   owner: string,
   attempt: AttemptResult,
   policy: RetryPolicy,
-  handOver: HandOver | null = null,
   /** This process's memory peak for the batch, stored with its figures if this attempt ends it. */
   memoryPeak: (() => MemoryPeak) | null = null,
 ): Promise<Recorded> {
@@ -67,7 +55,7 @@ export async function recordAttempt(
       errorClass: attempt.ok ? null : attempt.error.errorClass,
       errorMessage: attempt.ok ? null : attempt.error.message,
     };
-    const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false, next: null };
+    const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false };
 
     // The batch row first, like every transaction on a batch's images (see lockBatch). It goes
     // out pipelined with the statements below, so it adds no round trip.
@@ -88,8 +76,8 @@ export async function recordAttempt(
       result.processedBefore = batch.succeededImages + batch.failedImages - ended;
     } else {
       const outcome = toOutcome(claim, attempt, policy);
-      // Sent together (postgres.js pipelines them on the transaction's connection): this
-      // transaction stands between an image's end and the next image's start.
+      // Sent together (postgres.js pipelines them on the transaction's connection): fewer
+      // round trips, so the batch row is held for less time.
       const [, applied] = await Promise.all([
         locked,
         applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, hasCopies: claim.hasCopies, outcome }),
@@ -103,24 +91,7 @@ export async function recordAttempt(
         });
         return result;
       }
-      // The batch row is locked already: the freed slot goes to the batch's next image right
-      // here, which saves the claim transaction that would otherwise stand between the two
-      // images. Pipelined with the counters; a batch that just ended has nothing left to claim.
-      const [advanced, next] = await Promise.all([
-        advanceBatch(tx, claim.batchId, applied),
-        handOver
-          ? claimImages(tx, {
-              batchId: claim.batchId,
-              owner: handOver.owner,
-              engine: handOver.engine,
-              leaseMs: handOver.leaseMs,
-              max: 1,
-              locked: true,
-            })
-          : [],
-      ]);
-      batch = advanced;
-      result.next = next[0] ?? null;
+      batch = await advanceBatch(tx, claim.batchId, applied);
       result.processedBefore = batch.succeededImages + batch.failedImages - applied.succeeded - applied.failed;
       result.retryInMs = outcome.kind === "retry" ? outcome.retryInMs : null;
     }
@@ -141,7 +112,7 @@ function attemptOutcome(attempt: AttemptResult, outcome: ImageOutcome) {
   return outcome.kind;
 }
 
-function toOutcome(claim: ClaimedImage, attempt: AttemptResult, policy: RetryPolicy): ImageOutcome {
+function toOutcome(claim: HeldClaim, attempt: AttemptResult, policy: RetryPolicy): ImageOutcome {
   if (attempt.ok) {
     const { prepared } = attempt;
     const common = {

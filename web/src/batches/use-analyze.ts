@@ -5,7 +5,8 @@ import type { Rejection } from "../api/types";
 export interface AnalyzeFields {
   sourceUrl?: string;
   description?: string;
-  workers?: number;
+  /** 1-5, or "auto": chosen from the measured latency and the rate limit. */
+  workers?: number | "auto";
   mode?: "parallel" | "sequential";
   /** Admins: analyse every image afresh, even one whose picture was analysed before. */
   skipCache?: true;

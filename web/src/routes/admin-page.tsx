@@ -46,7 +46,7 @@ function AdminForm({ onStarted }: { onStarted: (batchId: string) => void }) {
   const settings = useQuery(trpc.settings.get.queryOptions());
   const analyze = useAnalyze();
   const [files, setFiles] = useState<File[]>([]);
-  const [workers, setWorkers] = useState<number | null>(null);
+  const [workers, setWorkers] = useState<number | "auto" | null>(null);
   const [mode, setMode] = useState<AnalyzeFields["mode"] | null>(null);
   const [sourceUrl, setSourceUrl] = useState("");
   const [description, setDescription] = useState("");
@@ -83,13 +83,14 @@ function AdminForm({ onStarted }: { onStarted: (batchId: string) => void }) {
             id={ids.workers}
             value={chosenWorkers}
             disabled={chosenMode === "sequential"}
-            onChange={(e) => setWorkers(Number(e.target.value))}
+            onChange={(e) => setWorkers(e.target.value === "auto" ? "auto" : Number(e.target.value))}
           >
             {[1, 2, 3, 4, 5].map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>
             ))}
+            <option value="auto">Auto (from latency and rate limit)</option>
           </select>
         </div>
         <fieldset className="field radios">

@@ -32,8 +32,7 @@ function BatchView({ batchId }: { batchId: string }) {
     <div className="stack">
       <h1>Batch of {detail.progress.totalImages} images</h1>
       <p className="muted">
-        {dateTime(detail.createdAt)} · {detail.owner} · {detail.mode === "sequential" ? "sequential" : `${detail.workers} workers`} · engine{" "}
-        {detail.engine}
+        {dateTime(detail.createdAt)} · {detail.owner} · {workersLabel(detail)} · engine {detail.engine}
         {detail.sourceUrl ? ` · from ${detail.sourceUrl}` : ""}
       </p>
       {reconnecting && <p role="status">Connection lost: reconnecting…</p>}
@@ -46,4 +45,9 @@ function BatchView({ batchId }: { batchId: string }) {
       <ResultsPanel batchId={batchId} shows={shows} images={images} final={final} />
     </div>
   );
+}
+
+function workersLabel(detail: { mode: string; workers: number; workersAuto: boolean }): string {
+  if (detail.mode === "sequential") return "sequential";
+  return detail.workersAuto ? `workers auto (chose ${detail.workers})` : `${detail.workers} workers`;
 }

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { BATCH_MODES, BATCH_STATUSES } from "@showscan/db";
 import { findVisibleBatch } from "../../batches/access";
 import { analyzeBatch } from "../../batches/analyze";
-import { cancelBatch, retryFailedImages } from "../../batches/commands";
+import { cancelBatch, prioritizeBatch, retryFailedImages } from "../../batches/commands";
 import { streamProgress } from "../../batches/progress-stream";
+import { prioritySchema, workersSchema } from "../../batches/form";
 import { rerunBatch } from "../../batches/rerun";
 import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
 import { withImageUrls } from "../../images/urls";
@@ -64,10 +65,16 @@ export const batchRouter = router({
   }),
 
   rerun: adminProcedure
-    .input(byId.extend({ mode: z.enum(BATCH_MODES), workers: z.number().int().min(1).max(5).optional() }))
+    .input(byId.extend({ mode: z.enum(BATCH_MODES), workers: workersSchema.optional() }))
     .mutation(async ({ ctx, input }) =>
       rerunBatch(ctx.services, ctx.user, await findVisibleBatch(ctx.services.db, ctx.user, input.batchId), input),
     ),
+
+  /** Moves a batch ahead of others (higher first); users' submissions start at 1, admin batches at 0. */
+  setPriority: adminProcedure.input(byId.extend({ priority: prioritySchema })).mutation(async ({ ctx, input }) => {
+    await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);
+    return prioritizeBatch(ctx.services, input.batchId, input.priority);
+  }),
 
   retryFailed: protectedProcedure.input(byId).mutation(async ({ ctx, input }) => {
     await findVisibleBatch(ctx.services.db, ctx.user, input.batchId);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { chooseWorkers, MovingAverage } from "./auto-workers";
+
+const base = { requestMs: 300, prepareMs: 10, poolThreads: 2, rpm: null, cap: 16 };
+
+describe("workers: 'auto'", () => {
+  it("keeps enough requests in flight to reach the rate limit, with room for the tail", () => {
+    // 600 a minute is 10 a second; at 300 ms each that is 3 in flight, 3.75 with the margin.
+    expect(chooseWorkers({ ...base, rpm: 600 })).toBe(4);
+    expect(chooseWorkers({ ...base, rpm: 600, requestMs: 1_200 })).toBe(15);
+    expect(chooseWorkers({ ...base, rpm: 15 })).toBe(1);
+  });
+
+  it("asks for no more than the pool can prepare, and never more than the cap", () => {
+    // 2 threads at 40 ms prepare 50 a second; 80% of that at 300 ms each is 12 in flight.
+    expect(chooseWorkers({ ...base, prepareMs: 40 })).toBe(12);
+    expect(chooseWorkers({ ...base, prepareMs: 1 })).toBe(16);
+    expect(chooseWorkers({ ...base, prepareMs: 0 })).toBe(16);
+    expect(chooseWorkers({ ...base, rpm: 6_000, prepareMs: 1, cap: 5 })).toBe(5);
+  });
+
+  it("averages measurements without jumping at one outlier", () => {
+    const average = new MovingAverage(0.2);
+    expect(average.value).toBeNull();
+    average.add(300);
+    average.add(300);
+    average.add(3_300);
+    expect(average.value).toBe(900);
+  });
+});

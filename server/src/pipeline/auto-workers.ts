@@ -1,0 +1,41 @@
+/** The most requests `workers: 'auto'` keeps at the API for one batch. */
+export const AUTO_WORKERS_MAX = 16;
+/** Where `workers: 'auto'` starts, before it has measured anything. */
+export const AUTO_WORKERS_START = 4;
+
+export interface AutoInputs {
+  /** Measured time of one request at the API, ms. */
+  requestMs: number;
+  /** Measured time to prepare one image in the pool, ms. */
+  prepareMs: number;
+  poolThreads: number;
+  /** The key's requests-per-minute limit; null: none. */
+  rpm: number | null;
+  cap: number;
+}
+
+/**
+ * The window that keeps the scarcer of the two resources busy, by Little's law (requests in
+ * flight = their rate x their time at the API): enough to reach the rate limit with a quarter
+ * to spare for the latency's tail, but no more than the pool can prepare for, at 80% of its
+ * threads, so preparing never becomes the queue the requests wait in.
+ */
+export function chooseWorkers(m: AutoInputs): number {
+  const perMs = [m.rpm === null ? Number.POSITIVE_INFINITY : (m.rpm / 60_000) * 1.25];
+  if (m.prepareMs > 0) perMs.push((0.8 * m.poolThreads) / m.prepareMs);
+  const rate = Math.min(...perMs);
+  const wanted = Number.isFinite(rate) ? Math.ceil(rate * m.requestMs) : m.cap;
+  return Math.max(1, Math.min(m.cap, wanted));
+}
+
+/** A moving average that follows the latest measurements without jumping at one outlier. */
+export class MovingAverage {
+  private current: number | null = null;
+  constructor(private readonly weight = 0.2) {}
+  add(value: number): void {
+    this.current = this.current === null ? value : this.current + this.weight * (value - this.current);
+  }
+  get value(): number | null {
+    return this.current;
+  }
+}
