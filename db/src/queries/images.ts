@@ -243,8 +243,8 @@ export async function applyImageOutcome(
 }
 
 /**
- * Ends every image of a batch that is not final yet (a configuration error, a spent daily
- * quota, a cancellation). Attempts still running elsewhere will find their lease gone.
+ * Ends every image of a batch that is not final yet (a configuration error, a cancellation).
+ * Attempts still running elsewhere will find their lease gone.
  */
 export async function endOpenImages(
   db: Executor,
