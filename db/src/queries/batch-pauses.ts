@@ -22,6 +22,7 @@ export interface BatchPause {
  * second spent-quota answer comes back here. Call with the batch row locked (lockBatch).
  */
 export async function pauseBatchUntil(tx: Executor, p: BatchPause): Promise<{ requeued: boolean; batch: BatchRow | undefined }> {
+  const until = sql`${p.resumesAt.toISOString()}::timestamptz`;
   const requeued = await tx
     .update(images)
     .set({
@@ -40,11 +41,11 @@ export async function pauseBatchUntil(tx: Executor, p: BatchPause): Promise<{ re
     .returning({ id: images.id });
   await tx
     .update(images)
-    .set({ nextAttemptAt: sql`greatest(${images.nextAttemptAt}, ${p.resumesAt})` })
+    .set({ nextAttemptAt: sql`greatest(${images.nextAttemptAt}, ${until})` })
     .where(and(eq(images.batchId, p.batchId), inArray(images.status, ["queued"])));
   const [batch] = await tx
     .update(batches)
-    .set({ resumesAt: sql`greatest(${batches.resumesAt}, ${p.resumesAt})` })
+    .set({ resumesAt: sql`greatest(${batches.resumesAt}, ${until})` })
     .where(and(eq(batches.id, p.batchId), inArray(batches.status, ["queued", "running"])))
     .returning();
   return { requeued: requeued.length > 0, batch };
