@@ -8,6 +8,8 @@ export * from "./queries/attempts";
 export * from "./queries/results";
 export * from "./queries/progress";
 export * from "./queries/rate-limits";
+export * from "./queries/rate-cells";
+export * from "./queries/batch-pauses";
 export * from "./queries/settings";
 export * from "./queries/merged-items";
 export * from "./queries/catalog";

@@ -68,7 +68,9 @@ export function createApp(deps: AppDeps) {
   const quota = metrics.measureQuota(
     deps.quota ??
       createQuotaGate(
-        engine.name === "gemini" ? createLimiterByPoints(conn.db, { keyPrefix: "gemini-rpm", durationSeconds: 60 }) : undefined,
+        engine.name === "gemini"
+          ? { db: conn.db, key: "gemini", onError: (error) => logger.warn({ err: error }, "quota: recording a 429 pause failed") }
+          : undefined,
       ),
   );
   const dispatcher: Dispatcher = new Dispatcher({

@@ -143,7 +143,6 @@ describe("error classes against the fake Gemini", () => {
   });
 
   it.each([
-    ["rate-limit-day", "quotaExhausted", /daily quota/],
     ["invalid-key", "config", /^invalid Gemini API key$/],
     ["api-disabled", "config", /refused the key/],
   ] as const)("stops the whole batch on %s instead of burning retries", async (fault, errorClass, message) => {

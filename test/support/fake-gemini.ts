@@ -15,6 +15,8 @@ export interface FakeGeminiOptions {
   model?: string;
   latencyMs?: number | (() => number);
   rpm?: number;
+  /** The window `rpm` counts in (60 000 ms, as Gemini's; shorter to test a scaled minute). */
+  windowMs?: number;
   answer?: Answerer;
 }
 export type Answerer = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -68,7 +70,7 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
   let answer: Answerer = opts.answer ?? (() => ({ json: DEFAULT_EXTRACTION }));
   let latency = opts.latencyMs ?? 0;
   const requests: FakeRequest[] = [];
-  const window = opts.rpm === undefined ? undefined : new MinuteWindow(opts.rpm);
+  const window = opts.rpm === undefined ? undefined : new MinuteWindow(opts.rpm, opts.windowMs);
   const closing = new AbortController();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -138,15 +140,18 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
 /** Sliding 60 s window over the requests it admitted; a refused request does not count. */
 class MinuteWindow {
   private stamps: number[] = [];
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs = 60_000,
+  ) {}
   /** 0 when admitted, else whole seconds (at least 1) until the window has room. */
   admit(now: number): number {
-    while (this.stamps.length > 0 && (this.stamps[0] ?? 0) <= now - 60_000) this.stamps.shift();
+    while (this.stamps.length > 0 && (this.stamps[0] ?? 0) <= now - this.windowMs) this.stamps.shift();
     if (this.stamps.length < this.limit) {
       this.stamps.push(now);
       return 0;
     }
-    return Math.max(1, Math.ceil(((this.stamps[0] ?? now) + 60_000 - now) / 1000));
+    return Math.max(1, Math.ceil(((this.stamps[0] ?? now) + this.windowMs - now) / 1000));
   }
   clear(): void {
     this.stamps = [];

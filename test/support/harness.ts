@@ -7,6 +7,7 @@ import type { Engine } from "../../server/src/engines/types";
 import { createLogger, type Logger } from "../../server/src/logger";
 import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
 import { prepareImage } from "../../server/src/pool/prepare";
+import type { QuotaGate } from "../../server/src/pipeline/quota";
 import type { RetryPolicy } from "../../server/src/pipeline/retry-policy";
 import type { Answerer, FakeGemini, FakeReply, FakeRequest } from "./fake-gemini";
 import { extractionFromTruth, type Flyer } from "./flyers";
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   database?: TestDatabase;
   workerFile?: string;
   retryPolicy?: RetryPolicy;
+  /** The key's quota gate (default: the app's own, on the database's rate cell). */
+  quota?: QuotaGate;
   config?: Partial<AppDeps["config"]>;
   listen?: boolean;
   /** Where the service logs (default: silent, or TEST_LOG_LEVEL to stdout). */
@@ -43,6 +46,7 @@ export async function startService(opts: ServiceOptions = {}) {
     pool,
     logger,
     retryPolicy: opts.retryPolicy,
+    quota: opts.quota,
     config: { maxConcurrency: 16, imageTimeoutMs: 10_000, maxRetries: 3, pollMs: 100, ...opts.config },
   });
   const { url } = await app.start(opts.listen ? { port: 0, host: "127.0.0.1" } : undefined);

@@ -39,6 +39,7 @@ export async function listAttempts(db: Executor, batchId: string) {
 /**
  * Adds finished images to the batch counters. When every image
  * is final the batch ends: completed if any image succeeded, failed if none did.
+ * A pause for the daily quota whose time has passed is cleared.
  */
 export async function advanceBatch(db: Executor, batchId: string, delta: { succeeded: number; failed: number }): Promise<BatchRow> {
   const rows = await db
@@ -54,6 +55,9 @@ export async function advanceBatch(db: Executor, batchId: string, delta: { succe
       finishedAt: sql`case
         when ${batches.finishedAt} is null and ${batches.succeededImages} + ${batches.failedImages} + ${delta.succeeded + delta.failed} >= ${batches.totalImages}
           then now() else ${batches.finishedAt} end`,
+      // An attempt recorded after the spent daily quota's reset time: the batch runs again. One
+      // recorded during the pause (it was on its way already) leaves the pause standing.
+      resumesAt: sql`case when ${batches.resumesAt} <= now() then null else ${batches.resumesAt} end`,
     })
     .where(eq(batches.id, batchId))
     .returning();
@@ -73,6 +77,7 @@ export async function stopBatch(
       error: args.error,
       failedImages: sql`${batches.failedImages} + ${args.status === "failed" ? args.failed : 0}`,
       finishedAt: sql`now()`,
+      resumesAt: null,
     })
     .where(sql`${batches.id} = ${batchId} and ${batches.status} in ('queued', 'running')`)
     .returning();

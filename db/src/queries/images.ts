@@ -205,7 +205,9 @@ export async function applyImageOutcome(
         ? {
             ...common,
             status: "queued" as const,
-            nextAttemptAt: sql`now() + ${`${outcome.retryInMs} milliseconds`}::interval`,
+            // Never before a paused batch resumes (a spent daily quota): nothing would come of it.
+            nextAttemptAt: sql`greatest(now() + ${`${outcome.retryInMs} milliseconds`}::interval,
+              coalesce((select b.resumes_at from ${batches} b where b.id = ${images.batchId}), now()))`,
             errorClass: outcome.errorClass,
             error: outcome.error,
             ...(outcome.rateLimited ? { rateLimitedCount: sql`${images.rateLimitedCount} + 1` } : {}),
@@ -233,8 +235,8 @@ export async function applyImageOutcome(
 }
 
 /**
- * Ends every image of a batch that is not final yet (a configuration error, a spent daily
- * quota, a cancellation). Attempts still running elsewhere will find their lease gone.
+ * Ends every image of a batch that is not final yet (a configuration error, a cancellation).
+ * Attempts still running elsewhere will find their lease gone.
  */
 export async function endOpenImages(
   db: Executor,

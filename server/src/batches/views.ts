@@ -32,6 +32,7 @@ export async function batchDetail(db: Database, batch: BatchRow) {
     getBatchMetrics(db, batch.id),
     countCachedImages(db, batch.id),
   ]);
+  const progress = toProgress(batch, figures);
   return {
     id: batch.id,
     owner: batch.owner,
@@ -47,10 +48,12 @@ export async function batchDetail(db: Database, batch: BatchRow) {
     sourceUrl: batch.sourceUrl,
     description: batch.description,
     error: batch.error,
+    /** While the key's daily quota is spent: when the batch resumes by itself (null: not paused). */
+    resumesAt: progress.resumesAt,
     createdAt: batch.createdAt,
     startedAt: batch.startedAt,
     finishedAt: batch.finishedAt,
-    progress: toProgress(batch, figures),
+    progress,
     /** Images answered so far from earlier analyses (no request, no tokens); counted in succeeded. */
     cachedImages,
     metrics,

@@ -8,4 +8,8 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(total / 3600)}h ${String(Math.floor((total % 3600) / 60)).padStart(2, "0")}m`;
 }
 
+/** What a person is told while the key's daily quota holds a batch back, in their local time. */
+export const pausedText = (resumesAt: string) =>
+  `Paused: the Gemini key's daily quota is used up, resumes at ${new Date(resumesAt).toLocaleString()}`;
+
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

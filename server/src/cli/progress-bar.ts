@@ -1,6 +1,6 @@
 import { SingleBar } from "cli-progress";
 import type { BatchProgress } from "./client";
-import { formatDuration } from "./format";
+import { formatDuration, pausedText } from "./format";
 
 export interface ProgressView {
   update(progress: BatchProgress): void;
@@ -26,10 +26,18 @@ export function createProgressView(stream: NodeJS.WriteStream, total: number): P
     if (!last) return "…";
     const { progress, at } = last;
     if (FINAL.includes(progress.status)) return progress.status === "completed" ? "done" : "—";
+    if (progress.resumesAt) return `resumes ${new Date(progress.resumesAt).toLocaleString()}`;
     if (progress.processedImages === 0 || progress.averageTimePerImage === 0) return "estimating…";
     return formatDuration(Math.max(0, progress.estimatedTimeRemaining - (Date.now() - at)));
   };
-  const status = () => label ?? (last?.progress.status === "queued" ? "Queued   " : "Analysing");
+  const status = () => label ?? (last?.progress.resumesAt ? "Paused   " : last?.progress.status === "queued" ? "Queued   " : "Analysing");
+  // The pause is said in full once, when it starts or moves: a bar has room for its time only.
+  let pauseSaid: string | null = null;
+  const newPause = (progress: BatchProgress) => {
+    if (progress.resumesAt === pauseSaid) return null;
+    pauseSaid = progress.resumesAt;
+    return progress.resumesAt ? `⏸ ${pausedText(progress.resumesAt)}` : null;
+  };
   const payload = () => {
     const p = last?.progress;
     return {
@@ -58,6 +66,13 @@ export function createProgressView(stream: NodeJS.WriteStream, total: number): P
     return {
       update(progress) {
         last = { progress, at: Date.now() };
+        const pause = newPause(progress);
+        if (pause) {
+          // cli-progress redraws its line after whatever is written above it.
+          bar.stop();
+          stream.write(`${pause}\n`);
+          bar.start(progress.totalImages, progress.processedImages, payload());
+        }
         bar.setTotal(progress.totalImages);
         bar.update(progress.processedImages, payload());
       },
@@ -86,6 +101,8 @@ export function createProgressView(stream: NodeJS.WriteStream, total: number): P
   return {
     update(progress) {
       last = { progress, at: Date.now() };
+      const pause = newPause(progress);
+      if (pause) stream.write(`${pause}\n`);
       const final = FINAL.includes(progress.status);
       const changed = progress.processedImages !== printed.processed || progress.status !== printed.status;
       if (changed && (final || progress.processedImages === 0 || Date.now() - printed.at >= 2_000)) {

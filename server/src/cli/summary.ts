@@ -1,5 +1,5 @@
 import type { BatchDetail, BatchImage, MergedShow, Rejection } from "./client";
-import { formatDuration, plural } from "./format";
+import { formatDuration, pausedText, plural } from "./format";
 
 /** Seconds as the original service printed them ("45s", "120s"); tenths for short runs, minutes for long ones. */
 const seconds = (ms: number) => (ms < 10_000 || ms >= 600_000 ? formatDuration(ms) : `${Math.round(ms / 1000)}s`);
@@ -23,6 +23,7 @@ export function summaryLines(detail: BatchDetail): string[] {
     );
   }
   if (detail.error && detail.status === "failed") lines.push(`❌ ${detail.error}`);
+  if (detail.resumesAt) lines.push(`⏸ ${pausedText(detail.resumesAt)}`);
   return lines;
 }
 

@@ -29,7 +29,8 @@ export interface EngineResult {
  * - rateLimited: the key's per-minute quota ran out; pause the whole key, then retry
  * - permanent: this image will never succeed (blocked, undecodable)
  * - config: the key or model is wrong; stop the batch instead of failing every image
- * - quotaExhausted: the key's daily quota ran out; stop the batch, say when it resets
+ * - quotaExhausted: the key's daily quota ran out; pause the batch until it resets (`retryAfterMs`
+ *   if the engine knows when, else midnight Pacific time), then carry on
  */
 export type ErrorClass =
   | "retryable"

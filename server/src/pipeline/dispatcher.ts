@@ -41,8 +41,11 @@ export interface DispatcherOptions {
   metrics?: PipelineMetrics;
 }
 
-/** Answers after which no other image of the batch should reach the engine (see record.ts). */
-const stopsTheBatch = (errorClass: string) => errorClass === "config" || errorClass === "quotaExhausted";
+/**
+ * Answers after which no other image of the batch should reach the engine for now: a bad key
+ * stops the batch, a spent daily quota pauses it (see record.ts).
+ */
+const holdsTheBatch = (errorClass: string) => errorClass === "config" || errorClass === "quotaExhausted";
 
 /** Prepared ahead per batch, beyond the images at the API: enough to cover one prepare. */
 const lookAhead = (workers: number) => Math.min(workers, 4);
@@ -51,6 +54,8 @@ interface Held {
   claim: HeldClaim;
   controller: AbortController;
   done: Promise<void>;
+  /** Holds a place in the window: its request is at the API (or waits for the key's quota). */
+  atApi: boolean;
 }
 
 /** A batch's window here, with what `workers: 'auto'` measures to size it. */
@@ -216,7 +221,7 @@ export class Dispatcher {
         this.dropIdleLane(claim.batchId);
         this.kick();
       });
-    this.held.set(claim.attemptId, { claim, controller, done });
+    this.held.set(claim.attemptId, { claim, controller, done, atApi: false });
   }
 
   private async process(claim: HeldClaim, content: Buffer, lane: Lane, cancel: AbortSignal): Promise<void> {
@@ -233,10 +238,12 @@ export class Dispatcher {
         cache: this.cacheFor(claim),
         enterWindow: async (signal) => {
           const leave = await lane.window.enter(image, signal);
+          this.setAtApi(claim.attemptId, true);
           return (answer) => {
+            this.setAtApi(claim.attemptId, false);
             // Before the place passes on: the next request must already meet the pause, or the stop.
             if (!answer.ok && answer.error.errorClass === "rateLimited") o.quota.pauseFor(answer.error.details.retryAfterMs ?? 5_000);
-            if (!answer.ok && stopsTheBatch(answer.error.errorClass)) lane.window.close();
+            if (!answer.ok && holdsTheBatch(answer.error.errorClass)) lane.window.close();
             leave();
           };
         },
@@ -251,8 +258,14 @@ export class Dispatcher {
     o.metrics?.attempt(o.engine.name, attempt, recorded);
     batchLog.attempt(o.logger, claim, attempt);
     const { batch } = recorded;
-    // Closed for a stop that did not happen (this attempt had lost its lease): carry on.
-    if (!attempt.ok && stopsTheBatch(attempt.error.errorClass) && !recorded.stopped) lane.window.open();
+    if (!attempt.ok && holdsTheBatch(attempt.error.errorClass) && !recorded.stopped) {
+      // A spent daily quota paused the batch: what is held here ahead of its request goes back
+      // to the queue until the batch resumes (see applyImageOutcome), then the window reopens.
+      // A stop that did not happen (the attempt had lost its lease) just carries on.
+      if (attempt.error.errorClass === "quotaExhausted")
+        for (const h of this.held.values()) if (h.claim.batchId === claim.batchId && !h.atApi) h.controller.abort(attempt.error.message);
+      lane.window.open();
+    }
     if (!batch) return;
     if (recorded.metrics) o.metrics?.batchFinished(batch.status);
     if (recorded.stopped) this.abortBatch(batch.id, batch.error ?? "batch stopped");
@@ -279,6 +292,11 @@ export class Dispatcher {
     setBatchWorkers(this.o.db, batchId, workers).catch((error: unknown) =>
       this.o.logger.warn({ err: error, batchId }, "storing the chosen workers failed"),
     );
+  }
+
+  private setAtApi(attemptId: number, atApi: boolean): void {
+    const held = this.held.get(attemptId);
+    if (held) held.atApi = atApi;
   }
 
   private dropIdleLane(batchId: string): void {

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { getRateCell } from "@showscan/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/test-database";
-import { createLimiterByPoints } from "../settings/limiter";
 import { createQuotaGate } from "./quota";
 
 describe("the key's quota gate", () => {
@@ -10,32 +11,39 @@ describe("the key's quota gate", () => {
   });
   afterAll(() => database?.drop());
 
-  it("lets two processes' gates together pass no more than the shared budget per window", async () => {
-    const limiter = () => createLimiterByPoints(database.db, { keyPrefix: "rpm-test", durationSeconds: 1 });
-    // Two gates with limiters of their own: like two server processes on one database.
-    const gates = [createQuotaGate(limiter()), createQuotaGate(limiter())];
+  it("spreads two processes' calls evenly at the shared budget", async () => {
+    // Two gates on one cell: like two server processes on one database. 4 per second.
+    const cell = { db: database.db, key: "spread", periodMs: 1_000 };
+    const gates = [createQuotaGate(cell), createQuotaGate(cell)];
     const signal = new AbortController().signal;
-    const started = Date.now();
-    const times = await Promise.all(Array.from({ length: 7 }, (_, i) => gates[i % 2]!.acquire(signal, 3).then(() => Date.now() - started)));
+    await gates[0]!.acquire(signal, 4);
+    const first = Date.now();
+    const times = await Promise.all(Array.from({ length: 7 }, (_, i) => gates[i % 2]!.acquire(signal, 4).then(() => Date.now() - first)));
     times.sort((a, b) => a - b);
-    // 7 calls at 3 per second need a third window: the last one cannot pass before ~2 s.
-    expect(times.slice(0, 3).every((t) => t < 900)).toBe(true);
-    expect(times[3]).toBeGreaterThanOrEqual(900);
-    expect(times[6]).toBeGreaterThanOrEqual(1_900);
+    // One every ~250 ms after the first, not four at once and four a second later.
+    for (const [i, t] of times.entries()) expect(t).toBeGreaterThanOrEqual((i + 1) * 250 - 30);
+    expect(times[6]).toBeLessThan(2_300);
   });
 
-  it("follows a changed budget within the same window, and lets a batch with no budget through", async () => {
-    const gate = createQuotaGate(createLimiterByPoints(database.db, { keyPrefix: "rpm-change", durationSeconds: 2 }));
+  it("lets a batch with no budget through at once", async () => {
+    const gate = createQuotaGate({ db: database.db, key: "unbudgeted", periodMs: 1_000 });
     const signal = new AbortController().signal;
+    await gate.acquire(signal, 1);
     const started = Date.now();
-    const elapsed = (rpm: number | null) => gate.acquire(signal, rpm).then(() => Date.now() - started);
-    await elapsed(2);
-    await elapsed(2);
-    // Raised to 4: two more pass in the window the first two opened, the fifth waits for the next.
-    expect(await elapsed(4)).toBeLessThan(1_500);
-    expect(await elapsed(4)).toBeLessThan(1_500);
-    expect(await elapsed(null)).toBeLessThan(1_500);
-    expect(await elapsed(4)).toBeGreaterThanOrEqual(1_800);
+    expect(await gate.acquire(signal, null)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  it("shares a 429's pause and halved rate with the other process", async () => {
+    const cell = { db: database.db, key: "shared-pause", periodMs: 1_000 };
+    const [hearing, other] = [createQuotaGate(cell), createQuotaGate(cell)];
+    const signal = new AbortController().signal;
+    await hearing.acquire(signal, 20);
+    hearing.pauseFor(400);
+    await expect.poll(async () => (await getRateCell(database.db, "shared-pause"))?.allowedRpm).toBe(10);
+    const started = Date.now();
+    expect(await other.acquire(signal, 20)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
   it("holds every call back after a per-minute 429 and gives up when aborted", async () => {
@@ -49,5 +57,6 @@ describe("the key's quota gate", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort("stop"), 50);
     await expect(gate.acquire(controller.signal)).rejects.toBe("stop");
+    await sleep(0);
   });
 });

@@ -1,5 +1,4 @@
-import type { RateLimiterRes } from "rate-limiter-flexible";
-import type { LimiterByPoints } from "../settings/limiter";
+import { pauseRateCell, reserveRate, type Database } from "@showscan/db";
 
 /** Paces calls to the engine within the key's quota, shared by every batch of the process. */
 export interface QuotaGate {
@@ -8,8 +7,19 @@ export interface QuotaGate {
    * the call's batch was submitted under (null: unlimited).
    */
   acquire(signal: AbortSignal, rpm?: number | null): Promise<boolean>;
-  /** Holds every call back for `ms` (the key got a per-minute 429). */
+  /** Holds every call back for `ms` and lowers the key's rate (the key got a per-minute 429). */
   pauseFor(ms: number): void;
+}
+
+/** The key's rate cell in Postgres (db/src/queries/rate-cells.ts), shared by every process. */
+export interface QuotaCell {
+  db: Database;
+  key: string;
+  /** The window the limit counts in (60 000 ms; shorter in tests). */
+  periodMs?: number;
+  horizonMs?: number;
+  /** Writing a pause failed: the local pause still holds this process back. */
+  onError?: (error: unknown) => void;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -27,17 +37,25 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * `limiterFor` counts requests per minute in Postgres (the geminiRpm setting), so several
- * processes on one key stay within it together; batches submitted under different budgets share
- * the one count, each checked against its own number. The pause after a 429 is local, since
- * each process hears its own 429s and the shared limiter already keeps them rare. Without
- * `limiterFor` (an engine with no key quota) only the pauses apply.
+ * With a `cell`, every call of a batch with a budget reserves its start on the key's GCRA
+ * schedule in Postgres and sleeps until then, so all processes together keep to the budget,
+ * spread evenly over the minute; batches under different budgets share the one schedule, each
+ * paced at its own number. A 429 pauses the key in the cell for every process and lowers the
+ * rate there (AIMD); it also pauses this process at once, before the write lands. Calls of a
+ * batch with no budget reserve nothing and see only this process's pauses. Without a cell (an
+ * engine with no key quota) only the local pauses apply.
  */
-export function createQuotaGate(limiterFor?: LimiterByPoints, key = "gemini"): QuotaGate {
+export function createQuotaGate(cell?: QuotaCell): QuotaGate {
   let pausedUntil = 0;
+  // The budget the key was last paced at, for the halving after a 429 (the hook gets no budget).
+  let lastRpm: number | null = null;
   return {
     pauseFor(ms) {
       pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+      if (!cell) return;
+      pauseRateCell(cell.db, { key: cell.key, pauseMs: ms, rpm: lastRpm, periodMs: cell.periodMs }).catch((error: unknown) =>
+        cell.onError?.(error),
+      );
     },
     async acquire(signal, rpm = null) {
       for (let waited = false; ; waited = true) {
@@ -46,14 +64,19 @@ export function createQuotaGate(limiterFor?: LimiterByPoints, key = "gemini"): Q
           await sleep(paused, signal);
           continue;
         }
-        if (!limiterFor || rpm === null) return waited;
-        try {
-          await limiterFor(rpm).consume(key, 1);
-          return waited;
-        } catch (rejection) {
-          if (rejection instanceof Error) throw rejection;
-          await sleep(Math.max(50, (rejection as RateLimiterRes).msBeforeNext), signal);
+        if (!cell || rpm === null) return waited;
+        lastRpm = rpm;
+        const reserved = await reserveRate(cell.db, { key: cell.key, rpm, periodMs: cell.periodMs, horizonMs: cell.horizonMs });
+        if (!reserved.ok) {
+          await sleep(reserved.retryInMs, signal);
+          continue;
         }
+        // An abort while sleeping leaves the reserved start unused: the horizon keeps that short.
+        if (reserved.waitMs <= 0) return waited;
+        await sleep(reserved.waitMs, signal);
+        // A 429 heard while sleeping: the start is given up and the pause waited out first.
+        if (pausedUntil > Date.now()) continue;
+        return true;
       }
     },
   };

@@ -4,6 +4,7 @@ import {
   endOpenImages,
   finishAttempt,
   lockBatch,
+  pauseBatchUntil,
   stopBatch,
   FINAL_BATCH_STATUSES,
   type BatchMetricsInput,
@@ -12,6 +13,7 @@ import {
   type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult, HeldClaim } from "./attempt";
+import { dailyQuotaResumesAt } from "./daily-quota";
 import { finalizeBatch } from "./finalize";
 import type { MemoryPeak } from "./memory-peaks";
 import { publishProgress } from "./progress";
@@ -24,7 +26,7 @@ export interface Recorded {
   /** Set when this attempt ended the batch. */
   metrics: BatchMetricsInput | null;
   retryInMs: number | null;
-  /** The whole batch was stopped (bad key, spent daily quota). */
+  /** The whole batch was stopped (bad key). */
   stopped: boolean;
 }
 
@@ -61,7 +63,27 @@ export async function recordAttempt(
     // out pipelined with the statements below, so it adds no round trip.
     const locked = lockBatch(tx, claim.batchId);
     let batch: BatchRow | undefined;
-    if (!attempt.ok && (attempt.error.errorClass === "config" || attempt.error.errorClass === "quotaExhausted")) {
+    if (!attempt.ok && attempt.error.errorClass === "quotaExhausted") {
+      // The key's daily quota is spent: the batch waits for the reset instead of failing its images.
+      const resumesAt = dailyQuotaResumesAt(attempt.error.details.retryAfterMs);
+      const [, paused] = await Promise.all([
+        locked,
+        pauseBatchUntil(tx, {
+          batchId: claim.batchId,
+          imageId: claim.imageId,
+          owner,
+          attemptNumber: claim.attemptNumber,
+          resumesAt,
+          errorClass: attempt.error.errorClass,
+          error: attempt.error.message,
+        }),
+      ]);
+      await finishAttempt(tx, { ...attemptRow, outcome: paused.requeued ? "retry" : "lease_expired" });
+      if (!paused.batch) return result;
+      batch = paused.batch;
+      result.processedBefore = batch.succeededImages + batch.failedImages;
+      result.retryInMs = Math.max(0, resumesAt.getTime() - Date.now());
+    } else if (!attempt.ok && attempt.error.errorClass === "config") {
       await locked;
       await finishAttempt(tx, { ...attemptRow, outcome: "failed" });
       const ended = await endOpenImages(tx, {

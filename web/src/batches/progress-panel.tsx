@@ -1,5 +1,5 @@
 import type { BatchProgress } from "../api/types";
-import { duration, times } from "../lib/format";
+import { dateTime, duration, times } from "../lib/format";
 import { isFinal } from "./use-batch-progress";
 
 const STATUS_WORDS: Record<BatchProgress["status"], string> = {
@@ -12,12 +12,12 @@ const STATUS_WORDS: Record<BatchProgress["status"], string> = {
 
 /** The progress bar every batch page shows, with the counts a person asks for first. */
 export function ProgressBar({ progress }: { progress: BatchProgress }) {
-  const { processedImages, totalImages, remainingImages, failedImages, estimatedTimeRemaining, status } = progress;
+  const { processedImages, totalImages, remainingImages, failedImages, estimatedTimeRemaining, status, resumesAt } = progress;
   const share = totalImages ? Math.round((processedImages / totalImages) * 100) : 0;
   return (
     <section className="progress" aria-label="Progress">
       <div className="progress-head">
-        <span className={`badge status-${status}`}>{STATUS_WORDS[status]}</span>
+        <span className={`badge status-${status}`}>{resumesAt ? "Paused" : STATUS_WORDS[status]}</span>
         <span>
           {processedImages} of {totalImages} images analysed
         </span>
@@ -39,9 +39,22 @@ export function ProgressBar({ progress }: { progress: BatchProgress }) {
         <Figure label="Failed" value={failedImages} />
         <Figure
           label="Time left"
-          value={isFinal(status) ? "done" : status === "queued" ? "starting…" : `about ${duration(estimatedTimeRemaining)}`}
+          value={
+            isFinal(status)
+              ? "done"
+              : resumesAt
+                ? "paused"
+                : status === "queued"
+                  ? "starting…"
+                  : `about ${duration(estimatedTimeRemaining)}`
+          }
         />
       </dl>
+      {resumesAt && (
+        <p role="status" className="notice">
+          Paused: the Gemini key's daily quota is used up, resumes at {dateTime(resumesAt)}
+        </p>
+      )}
       {progress.error && (
         <p role="alert" className="error">
           {progress.error}
