@@ -6,6 +6,8 @@ import { startBenchService } from "./bench-service";
 import { answersFor, filesOf, flyerImages, logNormalLatency, tinyImages } from "./images";
 import { measureBaseline, type BaselineResult } from "./parts/baseline";
 import { measureEfficiency, type EfficiencyResult } from "./parts/efficiency";
+import { measureProcesses, type ProcessesResult } from "./parts/processes";
+import { measureQueuedMemory, type QueuedMemoryResult } from "./parts/queued-memory";
 import { measureRateLimit, type RateLimitResult } from "./parts/rate-limit";
 import { measureSubscribers, type SubscribersResult } from "./parts/subscribers";
 import { measureThroughput, type ThroughputResult } from "./parts/throughput";
@@ -60,6 +62,7 @@ let efficiency: EfficiencyResult;
 let baseline: BaselineResult;
 let subscribers: SubscribersResult;
 let throughput: ThroughputResult;
+let queued: QueuedMemoryResult;
 try {
   await timed("warm-up (not reported)", () => runBatch(service, fake, filesOf(warmup, "warm"), 5));
   efficiency = await timed("part 1, efficiency", () => measureEfficiency(service, fake, flyers));
@@ -68,11 +71,18 @@ try {
     measureSubscribers(service, fake, subscriberImages, s.subscriberWorkers, s.subscribers),
   );
   throughput = await timed("part 4, throughput", () => measureThroughput(service, fake, tiny, s.throughputWorkers));
+  queued = await timed("part 5, queued images", () => measureQueuedMemory(service, fake, tiny, s.queuedBatches, s.queuedHoldMs));
 } finally {
   await service.close();
   await fake.close();
 }
 const rate: RateLimitResult = await timed("part 3, rate limit", () => measureRateLimit(s));
+const processes: ProcessesResult | null =
+  s.processesImages > 0
+    ? await timed("part 7, one process and two", () => measureProcesses(tiny.slice(0, s.processesImages), s.processesWorkers))
+    : null;
+const [oneProcess, twoProcesses] = processes?.runs ?? [];
+const processRatio = oneProcess && twoProcesses ? twoProcesses.imagesPerSecond / oneProcess.imagesPerSecond : Number.NaN;
 
 // Per-part detail.
 const detail: string[] = [];
@@ -116,8 +126,24 @@ detail.push(
   "",
   `Part 4, throughput: ${throughput.images} tiny images, workers ${throughput.workers}, zero latency: ${throughput.succeeded}/${throughput.images} succeeded, ${throughput.requests} requests, submit..final ${f0(throughput.e2eMs)} ms, ${f1(throughput.imagesPerSecond)} img/s`,
   "",
+  `Part 5, queued images: ${queued.batches} submissions of ${throughput.images} tiny images, ${queued.queued} queued; over ${f1(queued.sampledMs / 1000)} s (the submissions, then ${f1(s.queuedHoldMs / 1000)} s of work, ${queued.processed} requests answered) the process's RSS went from ${f0(queued.rssBeforeMb)} MB to a peak of ${f0(queued.rssPeakMb)} MB, its JS heap from ${f0(queued.heapBeforeMb)} MB to ${f0(queued.heapPeakMb)} MB`,
+  "",
   `Part 6, subscribers: ${subscribers.subscribers} WebSocket clients on a batch of ${subscribers.images} tiny images (workers ${s.subscriberWorkers}); ${subscribers.completedStreams} streams completed, ${subscribers.errors} errors; ${subscribers.deliveries} deliveries counted; commit (LISTEN) -> client p50 ${f1(subscribers.p50Ms)} ms, p99 ${f1(subscribers.p99Ms)} ms, max ${f1(subscribers.maxMs)} ms; from the row's created_at p50 ${f1(subscribers.rowP50Ms)} ms, p99 ${f1(subscribers.rowP99Ms)} ms`,
 );
+
+if (processes) {
+  detail.push(
+    "",
+    `Part 7, processes: ${processes.images} tiny images over HTTP, workers ${processes.workers}, zero latency; ` +
+      processes.runs
+        .map(
+          (r) =>
+            `${r.processes} process(es): ${r.succeeded}/${processes.images} succeeded, ${f0(r.e2eMs)} ms, ${f1(r.imagesPerSecond)} img/s`,
+        )
+        .join("; ") +
+      `; two / one = ${f2(processRatio)}`,
+  );
+}
 
 const eff = (w: number | "auto"): Row => {
   const run = efficiency.runs.find((r) => r.workers === w);
@@ -167,7 +193,12 @@ const rows: Row[] = [
     target: ">= 400",
     pass: throughput.imagesPerSecond >= 400,
   },
-  { measurement: "10,000 queued images: memory", figure: null, target: "-", pass: null },
+  {
+    measurement: `${queued.queued} queued images: peak RSS (MB)`,
+    figure: `${f0(queued.rssPeakMb)} (${f0(queued.rssBeforeMb)} before)`,
+    target: "-",
+    pass: null,
+  },
   { measurement: `${subscribers.subscribers} subscribers: delay p50 (ms)`, figure: f1(subscribers.p50Ms), target: "-", pass: null },
   {
     measurement: `${subscribers.subscribers} subscribers: delay p99 (ms)`,
@@ -175,7 +206,14 @@ const rows: Row[] = [
     target: "< 50",
     pass: subscribers.p99Ms < 50,
   },
-  { measurement: "two server processes vs one", figure: null, target: "-", pass: null },
+  {
+    measurement: "two server processes / one (img/s ratio)",
+    figure: processes
+      ? `${f2(processRatio)} (${f1(twoProcesses?.imagesPerSecond ?? Number.NaN)} / ${f1(oneProcess?.imagesPerSecond ?? Number.NaN)})`
+      : null,
+    target: "-",
+    pass: null,
+  },
 ];
 
 const loadAfter = os.loadavg();

@@ -87,7 +87,7 @@ its response was written (\`served\`). Wall-clock stamps have sub-millisecond re
   (what GEMINI_RPM gives \`runtime.ts\`), against a fake enforcing the same rpm over a sliding 60 s
   window with real 429 bodies, on tiny images. **share of limit** = the mean, over every 60 s
   window starting at an admitted request and ending inside the run, of the requests admitted in
-  it, divided by the rpm (so a run must last over 60 s). **busiest 60 s** = the most requests sent
+  it, divided by the rpm (a run under 60 s shows its whole-run rate / rpm instead, unmarked). **busiest 60 s** = the most requests sent
   (admitted or refused) in any sliding 60 s window, from the fake's arrival stamps. **429 share** =
   429 answers / all requests.
 - **Throughput (part 4).** Tiny distinct images (480x320 PNGs), zero fake latency: images /
@@ -101,8 +101,16 @@ its response was written (\`served\`). Wall-clock stamps have sub-millisecond re
   a client's receipt stamp - the listener's stamp for the same event, over every client and every
   event committed after all N clients had their first event. The delay from the event row's
   \`created_at\` (its transaction's start, \`now()\`) is printed as well.
-- **Not measured:** 10,000 queued images (memory) and two server processes against one (parts 5
-  and 7) are listed without a figure.
+- **Queued images (part 5).** The throughput images submitted 20 times over (10,000 queued
+  images in 20 batches), then 5 s of the dispatcher working on them at zero latency, then
+  cancelled. The benchmark process's RSS and JS heap (\`process.memoryUsage()\`, which includes
+  the service's worker threads but not its Postgres) are sampled every 20 ms from before the
+  first submission; the table gives the peak RSS and the RSS before. The issue gives no target.
+- **Processes (part 7).** \`showscan serve\` as its own OS process (\`test/support/server-process.ts\`),
+  then two on one database (an embedded Postgres of their own), the same tiny images uploaded over
+  HTTP (\`batch.analyze\`, skipCache, 5 workers, the form's most) to the first process, zero fake
+  latency: images / (upload sent to the benchmark seeing the batch final). The issue gives no target
+  here; the table gives two processes' rate / one's. \`BENCH_PROCESSES_IMAGES=0\` skips it.
 
 Only measured figures are printed; nothing is estimated. The machine line above says what it ran
 on; figures from a machine shared with other work are lower than a quiet machine's.

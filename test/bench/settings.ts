@@ -26,6 +26,12 @@ export const settings = {
   /** Part 4: zero latency, tiny images. */
   throughputImages: num("BENCH_THROUGHPUT_IMAGES", 500),
   throughputWorkers: num("BENCH_THROUGHPUT_WORKERS", 16),
+  /** Part 5: this many submissions of the throughput images queued at once, then held this long. */
+  queuedBatches: num("BENCH_QUEUED_BATCHES", 20),
+  queuedHoldMs: num("BENCH_QUEUED_HOLD_MS", 5_000),
+  /** Part 7: this many of the throughput images through one `showscan serve` process, then two (0: skip). */
+  processesImages: num("BENCH_PROCESSES_IMAGES", 200),
+  processesWorkers: num("BENCH_PROCESSES_WORKERS", 5),
   /** Part 6: WebSocket subscribers on one running batch. */
   subscribers: num("BENCH_SUBSCRIBERS", 200),
   subscriberImages: num("BENCH_SUBSCRIBER_IMAGES", 100),

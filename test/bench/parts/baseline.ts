@@ -24,11 +24,11 @@ export async function measureBaseline(
   workers: number,
 ): Promise<BaselineResult> {
   fake.reset();
-  const signal = new AbortController().signal;
   let succeeded = 0;
   for (let i = 0; i < images.length; i += workers) {
     await Promise.all(
       images.slice(i, i + workers).map(async (image) => {
+        const signal = new AbortController().signal;
         const prepared = await service.pool.prepare({ bytes: new Uint8Array(image.bytes) }, signal);
         if (!prepared.ok) return;
         const image_ = { bytes: prepared.bytes, mimeType: prepared.mimeType, fileName: image.name, model: MODEL };
