@@ -16,7 +16,7 @@ import { runBatch } from "./run-batch";
 import { describeSettings, settings as s } from "./settings";
 
 /**
- * `npm run bench`: one run of the throughput benchmark (issue 9's parts 1-4 and 6), one summary
+ * `npm run bench`: one run of the throughput benchmark (issue 9's parts 1 to 7), one summary
  * table, and BENCHMARKS.md rewritten with it. BENCHMARKS.md says how each figure is measured.
  */
 
@@ -224,12 +224,18 @@ log("");
 log(textTable(SUMMARY_HEADERS, summaryCells(rows)));
 log(loadLine);
 
+// A load average above half the CPUs at either end: other work shared the machine.
+const busy = Math.max(loadBefore[0]!, loadAfter[0]!) > os.availableParallelism() / 2;
+const shared = busy
+  ? " (other work shared the machine during this run: these figures show that the benchmark works, not what the code reaches on a quiet machine)"
+  : "";
+
 const doc = `# Benchmarks
 
 Written by \`npm run bench\` (one run; \`test/bench/main.ts\`). Only measured figures.
 
 - Machine: ${machine()}
-- Date: ${startedAt.toISOString()}; ${loadLine}
+- Date: ${startedAt.toISOString()}; ${loadLine}${shared}
 - Command: \`${command()}\`
 - Commit: ${commit()}
 - Settings: \`${describeSettings(s)}\` (each is a \`BENCH_*\` variable, see \`test/bench/settings.ts\`)
