@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import {
   connect,
-  setSynchronousCommit,
   getBatch,
   migrateDatabase,
   startEmbeddedPostgres,
@@ -15,16 +14,18 @@ import {
 import { createApp } from "../../server/src/app";
 import { createTokens } from "../../server/src/auth/tokens";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
+import type { Engine } from "../../server/src/engines/types";
 import { createLogger } from "../../server/src/logger";
 import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
 import { prepareImage } from "../../server/src/pool/prepare";
 import type { FakeGemini } from "../support/fake-gemini";
-import { Trace, type Experiment } from "./trace";
+
+export const MODEL = "gemini-2.5-flash";
 
 /**
- * The real service for the benchmark, outside Vitest (the test harness gets its database from
- * Vitest's `inject`): an embedded Postgres in a temporary folder, the real worker pool, the real
- * Gemini engine pointed at the fake, wired exactly as harness.ts and runtime.ts wire them.
+ * The real service for the benchmark, outside Vitest: an embedded Postgres in a temporary
+ * folder, the real worker pool, the real Gemini engine (SDK) pointed at the fake, wired as
+ * runtime.ts wires them, listening on an ephemeral port for the WebSocket part.
  */
 export interface BenchServiceOptions {
   fake: FakeGemini;
@@ -32,13 +33,8 @@ export interface BenchServiceOptions {
   maxConcurrency: number;
   pollMs: number;
   imageTimeoutMs: number;
-  model: string;
-  /** Experiment only: Postgres synchronous_commit for the service's connections ("on" is Postgres' default). */
-  synchronousCommit?: "on" | "off";
-  /** Investigation only: what-if experiments (see trace.ts). */
-  experiments?: ReadonlySet<Experiment>;
-  /** Investigation only: time every statement inside the record and claim transactions. */
-  timeStatements?: boolean;
+  /** What GEMINI_RPM gives runtime.ts: the settings row's geminiRpm (unset: no limit). */
+  geminiRpm?: number;
 }
 
 export type BenchService = Awaited<ReturnType<typeof startBenchService>>;
@@ -59,26 +55,29 @@ export async function startBenchService(opts: BenchServiceOptions) {
   try {
     pg = await startEmbeddedPostgres(dir);
     await migrateDatabase(pg.url);
-    if (opts.synchronousCommit) {
-      await setSynchronousCommit(pg.url, opts.synchronousCommit !== "off");
-    }
-    // The same pool size runtime.ts gives the service.
+    // The same connection pool size runtime.ts gives the service.
     conn = connect(pg.url, { max: Math.max(10, opts.maxConcurrency + 5) });
     const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? "silent");
     pool = createWorkerPool({ logger, threads: opts.threads });
-    const trace = new Trace(opts.experiments, opts.timeStatements);
-    const engine = trace.engine(createGeminiEngine({ apiKey: "test-key", model: opts.model, baseUrl: opts.fake.url }));
+    const engine: Engine = createGeminiEngine({ apiKey: "test-key", model: MODEL, baseUrl: opts.fake.url });
+    const tokens = createTokens(randomBytes(32).toString("hex"));
     app = createApp({
-      conn: { ...conn, db: trace.database(conn.db) },
-      tokens: createTokens(randomBytes(32).toString("hex")),
+      conn,
+      tokens,
       engine,
-      pool: trace.pool(pool),
+      pool,
       logger,
-      config: { maxConcurrency: opts.maxConcurrency, imageTimeoutMs: opts.imageTimeoutMs, maxRetries: 3, pollMs: opts.pollMs },
+      config: {
+        maxConcurrency: opts.maxConcurrency,
+        imageTimeoutMs: opts.imageTimeoutMs,
+        maxRetries: 3,
+        pollMs: opts.pollMs,
+        settingsDefaults: opts.geminiRpm === undefined ? undefined : { geminiRpm: opts.geminiRpm },
+      },
     });
-    trace.dispatcher(app.dispatcher);
-    await app.start();
-    return { app, db: conn.db, trace, close };
+    const { url } = await app.start({ port: 0, host: "127.0.0.1" });
+    if (!url) throw new Error("the service did not listen");
+    return { app, url, db: conn.db, databaseUrl: pg.url, pool, engine, tokens, close };
   } catch (error) {
     await close();
     throw error;
@@ -86,7 +85,7 @@ export async function startBenchService(opts: BenchServiceOptions) {
 }
 
 /** Polls the batch row until it reaches a final state. */
-export async function waitForFinalBatch(db: DbConnection["db"], batchId: string, timeoutMs: number, everyMs = 25): Promise<BatchRow> {
+export async function waitForFinalBatch(db: DbConnection["db"], batchId: string, timeoutMs: number, everyMs = 10): Promise<BatchRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const batch = await getBatch(db, batchId);

@@ -198,10 +198,19 @@ describe("fake Gemini through the real SDK", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
   });
 
+  it("waits a per-request latency and records each request's service time", async () => {
+    fake.setLatency((req) => (req.imageSha256 === createHash("sha256").update(png).digest("hex") ? 80 : 0));
+    await ask();
+    const [served] = fake.served;
+    expect(served).toMatchObject({ index: 0, status: 200 });
+    expect(served!.respondedAt - served!.arrivedAt).toBeGreaterThanOrEqual(75);
+  });
+
   it("reset clears the record", async () => {
     await ask();
     fake.reset();
     expect(fake.requests).toEqual([]);
+    expect(fake.served).toEqual([]);
     await ask();
     expect(fake.requests[0]?.index).toBe(0);
   });

@@ -13,11 +13,20 @@ import { setTimeout as sleep } from "node:timers/promises";
 export interface FakeGeminiOptions {
   apiKey?: string;
   model?: string;
-  latencyMs?: number | (() => number);
+  /** A fixed delay, or one per request (e.g. drawn from the image's hash, so it is the same every run). */
+  latencyMs?: Latency;
   rpm?: number;
   /** The window `rpm` counts in (60 000 ms, as Gemini's; shorter to test a scaled minute). */
   windowMs?: number;
   answer?: Answerer;
+}
+export type Latency = number | ((req: FakeRequest) => number);
+/** One request's service time at the fake: arrival (headers received) to its response written, epoch ms. */
+export interface Served {
+  index: number;
+  arrivedAt: number;
+  respondedAt: number;
+  status: number;
 }
 export type Answerer = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
 export interface FakeRequest {
@@ -49,9 +58,11 @@ export type FaultName =
 export interface FakeGemini {
   url: string;
   requests: FakeRequest[];
+  /** Every request's service time, in the order responses were written (`index` is the request's). */
+  served: Served[];
   setAnswer(a: Answerer): void;
-  setLatency(l: number | (() => number)): void;
-  /** Clears the recorded requests (indexes restart at 0) and the rpm window. */
+  setLatency(l: Latency): void;
+  /** Clears the recorded requests and service times (indexes restart at 0) and the rpm window. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -68,12 +79,16 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
   const apiKey = opts.apiKey ?? "test-key";
   const acceptedModel = opts.model ?? "gemini-2.5-flash";
   let answer: Answerer = opts.answer ?? (() => ({ json: DEFAULT_EXTRACTION }));
-  let latency = opts.latencyMs ?? 0;
+  let latency: Latency = opts.latencyMs ?? 0;
   const requests: FakeRequest[] = [];
+  const served: Served[] = [];
   const window = opts.rpm === undefined ? undefined : new MinuteWindow(opts.rpm, opts.windowMs);
   const closing = new AbortController();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = epochMs();
+    let index = -1;
+    res.once("finish", () => served.push({ index, arrivedAt, respondedAt: epochMs(), status: res.statusCode }));
     const url = new URL(req.url ?? "/", "http://fake");
     const route = ROUTE.exec(url.pathname);
     if (req.method !== "POST" || !route) {
@@ -86,6 +101,7 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     const model = decodeURIComponent(route[1] ?? "");
     const { request, violations } = inspect(raw);
     const fr: FakeRequest = { index: requests.length, model, apiKey: key, ...request };
+    index = fr.index;
     requests.push(fr);
 
     if (key !== apiKey) return send(res, invalidKey(key));
@@ -94,7 +110,7 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     const waitSeconds = window?.admit(Date.now()) ?? 0;
     if (waitSeconds > 0) return send(res, quotaExceeded("minute", model, window?.limit ?? 0, waitSeconds));
 
-    const delay = typeof latency === "function" ? latency() : latency;
+    const delay = typeof latency === "function" ? latency(fr) : latency;
     if (delay > 0) await sleep(delay, undefined, { signal: closing.signal }).catch(() => {});
     let reply: FakeReply;
     try {
@@ -118,6 +134,7 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    served,
     setAnswer(a) {
       answer = a;
     },
@@ -126,6 +143,7 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     },
     reset() {
       requests.length = 0;
+      served.length = 0;
       window?.clear();
     },
     close: () =>
@@ -136,6 +154,9 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
       }),
   };
 }
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
+const epochMs = () => performance.timeOrigin + performance.now();
 
 /** Sliding 60 s window over the requests it admitted; a refused request does not count. */
 class MinuteWindow {

@@ -1,0 +1,255 @@
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import type { Extraction } from "../../server/src/extraction/schema";
+import { startFakeGemini } from "../support/fake-gemini";
+import { startBenchService } from "./bench-service";
+import { answersFor, filesOf, flyerImages, logNormalLatency, tinyImages } from "./images";
+import { measureBaseline, type BaselineResult } from "./parts/baseline";
+import { measureEfficiency, type EfficiencyResult } from "./parts/efficiency";
+import { measureProcesses, type ProcessesResult } from "./parts/processes";
+import { measureQueuedMemory, type QueuedMemoryResult } from "./parts/queued-memory";
+import { measureRateLimit, type RateLimitResult } from "./parts/rate-limit";
+import { measureSubscribers, type SubscribersResult } from "./parts/subscribers";
+import { measureThroughput, type ThroughputResult } from "./parts/throughput";
+import { command, commit, HOW_IT_MEASURES, machine, markdownTable, SUMMARY_HEADERS, summaryCells, textTable, type Row } from "./report";
+import { runBatch } from "./run-batch";
+import { describeSettings, settings as s } from "./settings";
+
+/**
+ * `npm run bench`: one run of the throughput benchmark (issue 9's parts 1 to 7), one summary
+ * table, and BENCHMARKS.md rewritten with it. BENCHMARKS.md says how each figure is measured.
+ */
+
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "-");
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "-");
+const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(2)}%` : "-");
+const log = (line: string) => console.log(line);
+
+const startedAt = new Date();
+const loadBefore = os.loadavg();
+log(`showscan benchmark: ${machine()}`);
+log(`settings: ${describeSettings(s)}`);
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  log(`${label} ...`);
+  const result = await work();
+  log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+const flyers = await flyerImages(s.flyers, s.seed);
+const tiny = await tinyImages(s.throughputImages, s.seed, "tput");
+const subscriberImages = await tinyImages(s.subscriberImages, s.seed, "subs");
+const warmup = await tinyImages(10, s.seed, "warm");
+const answers = new Map<string, Extraction>();
+for (const set of [flyers, tiny, subscriberImages, warmup]) for (const [k, v] of await answersFor(set)) answers.set(k, v);
+const latency = logNormalLatency(s.latencyMedianMs, s.latencySigma, s.seed);
+
+const fake = await startFakeGemini({
+  latencyMs: latency,
+  answer: (req) => ({ json: answers.get(req.imageSha256) ?? { shows: [], venues: [], djs: [], vendors: [] } }),
+});
+const service = await startBenchService({
+  fake,
+  threads: s.threads,
+  maxConcurrency: s.maxConcurrency,
+  pollMs: s.pollMs,
+  imageTimeoutMs: 60_000,
+});
+let efficiency: EfficiencyResult;
+let baseline: BaselineResult;
+let subscribers: SubscribersResult;
+let throughput: ThroughputResult;
+let queued: QueuedMemoryResult;
+try {
+  await timed("warm-up (not reported)", () => runBatch(service, fake, filesOf(warmup, "warm"), 5));
+  efficiency = await timed("part 1, efficiency", () => measureEfficiency(service, fake, flyers));
+  baseline = await timed("part 2, fixed groups", () => measureBaseline(service, fake, flyers, 5));
+  subscribers = await timed("part 6, subscribers", () =>
+    measureSubscribers(service, fake, subscriberImages, s.subscriberWorkers, s.subscribers),
+  );
+  throughput = await timed("part 4, throughput", () => measureThroughput(service, fake, tiny, s.throughputWorkers));
+  queued = await timed("part 5, queued images", () => measureQueuedMemory(service, fake, tiny, s.queuedBatches, s.queuedHoldMs));
+} finally {
+  await service.close();
+  await fake.close();
+}
+const rate: RateLimitResult = await timed("part 3, rate limit", () => measureRateLimit(s));
+const processes: ProcessesResult | null =
+  s.processesImages > 0
+    ? await timed("part 7, one process and two", () => measureProcesses(tiny.slice(0, s.processesImages), s.processesWorkers))
+    : null;
+const [oneProcess, twoProcesses] = processes?.runs ?? [];
+const processRatio = oneProcess && twoProcesses ? twoProcesses.imagesPerSecond / oneProcess.imagesPerSecond : Number.NaN;
+
+// Per-part detail.
+const detail: string[] = [];
+detail.push(
+  `Part 1, efficiency: ${s.flyers} generated flyers, fake latency log-normal median ${s.latencyMedianMs} ms sigma ${s.latencySigma}`,
+  textTable(
+    [
+      "workers",
+      "slots",
+      "requests",
+      "succeeded",
+      "wall ms",
+      "ideal ms",
+      "efficiency",
+      "peak in flight",
+      "batch wall ms",
+      "submit..final ms",
+    ],
+    efficiency.runs.map((r) => [
+      String(r.workers),
+      String(r.slots),
+      String(r.requests),
+      `${r.succeeded}/${r.images}`,
+      f0(r.wallMs),
+      f0(r.idealMs),
+      f2(r.efficiency),
+      String(r.peak),
+      f0(r.batchWallMs),
+      f0(r.e2eMs),
+    ]),
+  ),
+);
+if (!efficiency.autoSupported) detail.push("auto: not supported by this build");
+const at5 = efficiency.runs.find((r) => r.workers === 5);
+const speedup = at5 ? baseline.wallMs / at5.wallMs : Number.NaN;
+detail.push(
+  "",
+  `Part 2, fixed groups of ${baseline.workers}: ${baseline.requests} requests, ${baseline.succeeded}/${baseline.images} succeeded, wall ${f0(baseline.wallMs)} ms; showscan at 5: ${f0(at5?.wallMs ?? Number.NaN)} ms; speedup ${f2(speedup)}`,
+  "",
+  `Part 3, rate limit: rpm ${rate.rpm}, ${rate.images} tiny images, workers ${rate.workers}, fake latency ${s.rateLatencyMs} ms: ${rate.succeeded}/${rate.images} succeeded, ${rate.requests} requests, ${rate.answered429} answered 429, wall ${f1(rate.wallMs / 1000)} s; share of limit ${f2(rate.shareOfLimit)} over ${rate.windows} windows; busiest 60 s: ${rate.busiestSent} sent, ${rate.busiestAdmitted} admitted`,
+  "",
+  `Part 4, throughput: ${throughput.images} tiny images, workers ${throughput.workers}, zero latency: ${throughput.succeeded}/${throughput.images} succeeded, ${throughput.requests} requests, submit..final ${f0(throughput.e2eMs)} ms, ${f1(throughput.imagesPerSecond)} img/s`,
+  "",
+  `Part 5, queued images: ${queued.batches} submissions of ${throughput.images} tiny images, ${queued.queued} queued; over ${f1(queued.sampledMs / 1000)} s (the submissions, then ${f1(s.queuedHoldMs / 1000)} s of work, ${queued.processed} requests answered) the process's RSS went from ${f0(queued.rssBeforeMb)} MB to a peak of ${f0(queued.rssPeakMb)} MB, its JS heap from ${f0(queued.heapBeforeMb)} MB to ${f0(queued.heapPeakMb)} MB`,
+  "",
+  `Part 6, subscribers: ${subscribers.subscribers} WebSocket clients on a batch of ${subscribers.images} tiny images (workers ${s.subscriberWorkers}); ${subscribers.completedStreams} streams completed, ${subscribers.errors} errors; ${subscribers.deliveries} deliveries counted; commit (LISTEN) -> client p50 ${f1(subscribers.p50Ms)} ms, p99 ${f1(subscribers.p99Ms)} ms, max ${f1(subscribers.maxMs)} ms; from the row's created_at p50 ${f1(subscribers.rowP50Ms)} ms, p99 ${f1(subscribers.rowP99Ms)} ms`,
+);
+
+if (processes) {
+  detail.push(
+    "",
+    `Part 7, processes: ${processes.images} tiny images over HTTP, workers ${processes.workers}, zero latency; ` +
+      processes.runs
+        .map(
+          (r) =>
+            `${r.processes} process(es): ${r.succeeded}/${processes.images} succeeded, ${f0(r.e2eMs)} ms, ${f1(r.imagesPerSecond)} img/s`,
+        )
+        .join("; ") +
+      `; two / one = ${f2(processRatio)}`,
+  );
+}
+
+const eff = (w: number | "auto"): Row => {
+  const run = efficiency.runs.find((r) => r.workers === w);
+  const target = w === 1 ? "-" : ">= 0.97";
+  if (!run)
+    return {
+      measurement: `efficiency, workers ${w}`,
+      figure: w === "auto" ? "auto: not supported by this build" : null,
+      target,
+      pass: null,
+    };
+  return { measurement: `efficiency, workers ${w}`, figure: f2(run.efficiency), target, pass: w === 1 ? null : run.efficiency >= 0.97 };
+};
+const rows: Row[] = [
+  eff(1),
+  eff(3),
+  eff(5),
+  eff("auto"),
+  { measurement: "speedup over fixed groups, workers 5", figure: f2(speedup), target: ">= 1.3", pass: speedup >= 1.3 },
+  {
+    measurement: `rate ${rate.rpm}/min: share of limit`,
+    figure: f2(rate.shareOfLimit),
+    target: ">= 0.97",
+    pass: rate.shareOfLimit >= 0.97,
+  },
+  {
+    measurement: "rate: most sent in any 60 s",
+    figure: String(rate.busiestSent),
+    target: `<= ${rate.rpm}`,
+    pass: rate.busiestSent <= rate.rpm,
+  },
+  {
+    measurement: "rate: answered 429",
+    figure: pct(rate.answered429 / Math.max(1, rate.requests)),
+    target: "<= 0.5%",
+    pass: rate.answered429 <= 0.005 * rate.requests,
+  },
+  {
+    measurement: "rate: all images succeeded",
+    figure: `${rate.succeeded}/${rate.images}`,
+    target: "all",
+    pass: rate.succeeded === rate.images,
+  },
+  {
+    measurement: "throughput, zero latency (img/s)",
+    figure: f1(throughput.imagesPerSecond),
+    target: ">= 400",
+    pass: throughput.imagesPerSecond >= 400,
+  },
+  {
+    measurement: `${queued.queued} queued images: peak RSS (MB)`,
+    figure: `${f0(queued.rssPeakMb)} (${f0(queued.rssBeforeMb)} before)`,
+    target: "-",
+    pass: null,
+  },
+  { measurement: `${subscribers.subscribers} subscribers: delay p50 (ms)`, figure: f1(subscribers.p50Ms), target: "-", pass: null },
+  {
+    measurement: `${subscribers.subscribers} subscribers: delay p99 (ms)`,
+    figure: f1(subscribers.p99Ms),
+    target: "< 50",
+    pass: subscribers.p99Ms < 50,
+  },
+  {
+    measurement: "two server processes / one (img/s ratio)",
+    figure: processes
+      ? `${f2(processRatio)} (${f1(twoProcesses?.imagesPerSecond ?? Number.NaN)} / ${f1(oneProcess?.imagesPerSecond ?? Number.NaN)})`
+      : null,
+    target: "-",
+    pass: null,
+  },
+];
+
+const loadAfter = os.loadavg();
+const loadLine = `load average (1 min) ${loadBefore[0]!.toFixed(2)} at the start, ${loadAfter[0]!.toFixed(2)} at the end`;
+log("");
+log(detail.join("\n"));
+log("");
+log(textTable(SUMMARY_HEADERS, summaryCells(rows)));
+log(loadLine);
+
+// A load average above half the CPUs at either end: other work shared the machine.
+const busy = Math.max(loadBefore[0]!, loadAfter[0]!) > os.availableParallelism() / 2;
+const shared = busy
+  ? " (other work shared the machine during this run: these figures show that the benchmark works, not what the code reaches on a quiet machine)"
+  : "";
+
+const doc = `# Benchmarks
+
+Written by \`npm run bench\` (one run; \`test/bench/main.ts\`). Only measured figures.
+
+- Machine: ${machine()}
+- Date: ${startedAt.toISOString()}; ${loadLine}${shared}
+- Command: \`${command()}\`
+- Commit: ${commit()}
+- Settings: \`${describeSettings(s)}\` (each is a \`BENCH_*\` variable, see \`test/bench/settings.ts\`)
+
+## Summary
+
+${markdownTable(SUMMARY_HEADERS, summaryCells(rows))}
+
+## Detail
+
+\`\`\`
+${detail.join("\n")}
+\`\`\`
+
+${HOW_IT_MEASURES}`;
+writeFileSync(new URL("../../BENCHMARKS.md", import.meta.url), doc);
+log("BENCHMARKS.md written");
