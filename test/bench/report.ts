@@ -107,10 +107,11 @@ its response was written (\`served\`). Wall-clock stamps have sub-millisecond re
   the service's worker threads but not its Postgres) are sampled every 20 ms from before the
   first submission; the table gives the peak RSS and the RSS before. The issue gives no target.
 - **Processes (part 7).** \`showscan serve\` as its own OS process (\`test/support/server-process.ts\`),
-  then two on one database (an embedded Postgres of their own), the same tiny images uploaded over
-  HTTP (\`batch.analyze\`, skipCache, 5 workers, the form's most) to the first process, zero fake
-  latency: images / (upload sent to the benchmark seeing the batch final). The issue gives no target
-  here; the table gives two processes' rate / one's. \`BENCH_PROCESSES_IMAGES=0\` skips it.
+  then two on one database (an embedded Postgres of their own), on a queue that keeps both busy:
+  the same tiny images in 4 batches of 5 workers (16 requests wanted at once) uploaded over HTTP
+  (\`batch.analyze\`, skipCache) to the first process, each process capped at 4 requests at the API
+  (\`MAX_CONCURRENCY=4\`), 300 ms fake latency: images / (uploads sent to the benchmark seeing every
+  batch final); the table gives two processes' rate / one's. \`BENCH_PROCESSES_IMAGES=0\` skips it.
 
 Only measured figures are printed; nothing is estimated. The machine line above says what it ran
 on; figures from a machine shared with other work are lower than a quiet machine's.
