@@ -86,14 +86,20 @@ export class BatchWindow {
   grant(): void {
     if (this.granting) return;
     this.granting = true;
-    this.grantLoop()
-      .catch((error: unknown) => this.deps.failed(error))
-      .finally(() => {
-        this.granting = false;
-      });
+    this.grantLoop().catch((error: unknown) => this.deps.failed(error));
   }
 
   private async grantLoop(): Promise<void> {
+    // The flag drops in the same turn as the last check of the loop: a place freed after that
+    // check finds the flag down and starts a new loop, so no wake-up is lost between the two.
+    try {
+      await this.grantAll();
+    } finally {
+      this.granting = false;
+    }
+  }
+
+  private async grantAll(): Promise<void> {
     while (!this.closed && this.waiters.length > 0 && this.calling < this.workers && this.deps.processHasRoom()) {
       const waiter = this.waiters.shift() as Waiter;
       this.take();

@@ -170,7 +170,9 @@ export class Dispatcher {
           if (claims.length && fresh) await publishProgress(tx, batch.batchId);
           return claims;
         });
-        for (const claim of claimed) this.launch(claim, lane);
+        // The lane again: it may have been dropped as idle while the claim was under way, and an
+        // image in a dropped lane would never hear the kicks that retry a refused place.
+        for (const claim of claimed) this.launch(claim, this.laneFor(batch));
         claimedAny ||= claimed.length > 0;
       }
       if (!claimedAny) return;
