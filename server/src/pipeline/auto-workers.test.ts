@@ -12,9 +12,9 @@ describe("workers: 'auto'", () => {
   });
 
   it("asks for no more than the pool can prepare, and never more than the cap", () => {
-    // 2 threads at 40 ms prepare 50 a second; 80% of that at 300 ms each is 12 in flight.
-    expect(chooseWorkers({ ...base, prepareMs: 40 })).toBe(12);
-    expect(chooseWorkers({ ...base, prepareMs: 1 })).toBe(16);
+    // 2 threads at 40 ms prepare 50 a second; half of that at 300 ms each is 7.5 in flight.
+    expect(chooseWorkers({ ...base, prepareMs: 40 })).toBe(8);
+    expect(chooseWorkers({ ...base, prepareMs: 2 })).toBe(16);
     expect(chooseWorkers({ ...base, prepareMs: 0 })).toBe(16);
     expect(chooseWorkers({ ...base, rpm: 6_000, prepareMs: 1, cap: 5 })).toBe(5);
   });
