@@ -54,7 +54,7 @@ describe("the reports page over a known history, in Chromium", () => {
     expect(await tableRows(page).count()).toBe(6);
     // Four days with images, each a bar; the quiet days between them have none.
     expect(await bars(page, "Images per day").count()).toBe(4);
-    await expect.poll(() => chart(page, "Images per day").textContent()).toMatch(/images.*day \(UTC\)|day \(UTC\).*images/);
+    await expect.poll(() => chart(page, "Images per day").textContent(), { timeout: 10_000 }).toMatch(/images.*day \(UTC\)|day \(UTC\).*images/);
     expect(await dots(page, "Success rate per day").count()).toBe(4);
     expect(await chart(page, "Success rate per day").textContent()).toContain("success rate (%)");
     expect(await dots(page, "Mean speedup per day").count()).toBe(4);
@@ -87,7 +87,7 @@ describe("the reports page over a known history, in Chromium", () => {
     const { page } = tab;
     await tableRows(page).first().waitFor();
     await page.getByLabel("Mode").selectOption("sequential");
-    await expect.poll(() => tableRows(page).count()).toBe(2);
+    await expect.poll(() => tableRows(page).count(), { timeout: 10_000 }).toBe(2);
     expect(new URL(page.url()).searchParams.get("mode")).toBe("sequential");
     expect(await bars(page, "Images per day").count()).toBe(2);
     expect(await chart(page, "Cost per day").locator(".recharts-reference-line").count()).toBe(0);
@@ -95,15 +95,15 @@ describe("the reports page over a known history, in Chromium", () => {
 
     await page.getByLabel("Mode").selectOption("");
     await page.getByLabel("Owner").fill("carol");
-    await expect.poll(() => tableRows(page).count()).toBe(1);
+    await expect.poll(() => tableRows(page).count(), { timeout: 10_000 }).toBe(1);
     expect(new URL(page.url()).searchParams.get("owner")).toBe("carol");
     await page.reload();
-    await expect.poll(() => tableRows(page).count()).toBe(1);
+    await expect.poll(() => tableRows(page).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByLabel("Owner").inputValue()).toBe("carol");
 
     // Without dates the page covers the last 30 days: the history is long before them.
     await page.getByRole("button", { name: "Last 30 days, everything" }).click();
-    await expect.poll(() => chart(page, "Images per day").textContent()).toContain("No batches in this range.");
+    await expect.poll(() => chart(page, "Images per day").textContent(), { timeout: 10_000 }).toContain("No batches in this range.");
     expect(await chart(page, "Cost per day").textContent()).toContain("No batches in this range.");
     expect(await page.getByRole("table").count()).toBe(0);
     tab.expectNoConsoleErrors();

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
-import { TEST_JWT_SECRET, TEST_MODEL, testTokens } from "../support/harness";
+import { TEST_MODEL, testTokens, serverProcessEnv } from "../support/harness";
 import { distinctImages } from "../support/images";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -111,11 +111,7 @@ describe("showscan analyze when its server dies mid-batch", () => {
     fake = await startFakeGemini({ latencyMs: 1_000, model: TEST_MODEL });
     database = await createTestDatabase();
     env = {
-      DATABASE_URL: database.url,
-      GEMINI_API_KEY: "test-key",
-      GEMINI_BASE_URL: fake.url,
-      GEMINI_MODEL: TEST_MODEL,
-      JWT_SECRET: TEST_JWT_SECRET,
+      ...serverProcessEnv(database.url, fake.url),
       // Images in flight in the killed process are taken up again once their lease (this + 15 s) runs out.
       IMAGE_TIMEOUT_MS: "3000",
     };

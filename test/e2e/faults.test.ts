@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAttempts, listImages } from "../../db/src/index";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
-import { startFakeGemini, type FakeGemini, type FakeReply, type FaultName } from "../support/fake-gemini";
+import { perMinute429, startFakeGemini, type FakeGemini, type FakeReply, type FaultName } from "../support/fake-gemini";
 import { distinctImages, truncatedPng } from "../support/images";
 import { eventually, preparedSha256, startService, waitForBatch, type TestService } from "../support/harness";
 
@@ -110,28 +110,7 @@ describe("error classes against the fake Gemini", () => {
   });
 
   it("waits out a per-minute 429 for the whole key, without spending the retry budget", async () => {
-    const retryIn1s: FakeReply = {
-      status: 429,
-      body: {
-        error: {
-          code: 429,
-          message: "Resource has been exhausted (e.g. check quota).",
-          status: "RESOURCE_EXHAUSTED",
-          details: [
-            {
-              "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-              violations: [
-                {
-                  quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                  quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-                },
-              ],
-            },
-            { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" },
-          ],
-        },
-      },
-    };
+    const retryIn1s = perMinute429("1s");
     const { batch, byImage } = await run("rpm", [[retryIn1s, retryIn1s, retryIn1s, retryIn1s], []], 1);
     expect(batch).toMatchObject({ status: "completed", succeededImages: 2 });
     const tries = byImage(0);

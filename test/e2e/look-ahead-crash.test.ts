@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBatch, listAttempts, listImages } from "../../db/src/index";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
-import { eventually, TEST_JWT_SECRET, TEST_MODEL, testTokens } from "../support/harness";
+import { eventually, TEST_MODEL, testTokens, serverProcessEnv } from "../support/harness";
 import { distinctImages } from "../support/images";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -19,11 +19,7 @@ describe("images claimed ahead by a process that dies", () => {
     fake = await startFakeGemini({ model: TEST_MODEL });
     database = await createTestDatabase();
     env = {
-      DATABASE_URL: database.url,
-      GEMINI_API_KEY: "test-key",
-      GEMINI_BASE_URL: fake.url,
-      GEMINI_MODEL: TEST_MODEL,
-      JWT_SECRET: TEST_JWT_SECRET,
+      ...serverProcessEnv(database.url, fake.url),
       // The lease is the attempt timeout plus 15 s: the shortest the service allows.
       IMAGE_TIMEOUT_MS: "1000",
     };

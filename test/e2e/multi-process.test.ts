@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBatch, listAttempts, listImages } from "../../db/src/index";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { distinctImages } from "../support/images";
-import { TEST_JWT_SECRET, TEST_MODEL, testTokens } from "../support/harness";
+import { TEST_MODEL, testTokens, serverProcessEnv } from "../support/harness";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { createClient, uploadForm } from "../support/trpc-client";
@@ -27,11 +27,7 @@ describe("two server processes on one database", () => {
     });
     database = await createTestDatabase();
     const env = {
-      DATABASE_URL: database.url,
-      GEMINI_API_KEY: "test-key",
-      GEMINI_BASE_URL: fake.url,
-      GEMINI_MODEL: TEST_MODEL,
-      JWT_SECRET: TEST_JWT_SECRET,
+      ...serverProcessEnv(database.url, fake.url),
       // Two slots each: a window of four has to be shared to be filled.
       MAX_CONCURRENCY: "2",
     };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, listAttempts } from "../../db/src/index";
-import { startFakeGemini, type FakeGemini, type FakeReply } from "../support/fake-gemini";
+import { perMinute429, startFakeGemini, type FakeGemini, type FakeReply } from "../support/fake-gemini";
 import { preparedSha256, startService, waitForBatch, type TestService } from "../support/harness";
 import { distinctImages } from "../support/images";
 import { parsePrometheus, samplesOf, sumOf, type Sample } from "../support/prometheus";
@@ -10,28 +10,7 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database"
 const fastRetries = { maxRetries: 3, baseDelayMs: 20, maxDelayMs: 100, maxRateLimited: 10 };
 const ok: FakeReply = { json: { shows: [], venues: [], djs: [], vendors: [] } };
 // A per-minute 429 asking for a 1 s wait (the fake's own fault asks for 7 s).
-const retryIn1s: FakeReply = {
-  status: 429,
-  body: {
-    error: {
-      code: 429,
-      message: "Resource has been exhausted (e.g. check quota).",
-      status: "RESOURCE_EXHAUSTED",
-      details: [
-        {
-          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-          violations: [
-            {
-              quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-              quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-            },
-          ],
-        },
-        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" },
-      ],
-    },
-  },
-};
+const retryIn1s = perMinute429("1s");
 
 async function scrape(url: string | null): Promise<Sample[]> {
   const res = await fetch(`${url}/metrics`);

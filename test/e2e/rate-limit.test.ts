@@ -7,7 +7,7 @@ import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
 import { EngineError, type Engine } from "../../server/src/engines/types";
 import { nextPacificMidnight } from "../../server/src/pipeline/daily-quota";
 import { createQuotaGate } from "../../server/src/pipeline/quota";
-import { startFakeGemini, type FakeGemini, type FakeReply } from "../support/fake-gemini";
+import { perMinute429, startFakeGemini, type FakeGemini, type FakeReply } from "../support/fake-gemini";
 import { distinctImages } from "../support/images";
 import { startService, TEST_MODEL, waitForBatch, type TestService } from "../support/harness";
 import { createTestDatabase } from "../support/test-database";
@@ -15,28 +15,7 @@ import { createTestDatabase } from "../support/test-database";
 const ok: FakeReply = { json: { shows: [], venues: [], djs: [], vendors: [] } };
 
 /** A per-minute 429 as Gemini sends it, with a RetryInfo of one second. */
-const perMinute429: FakeReply = {
-  status: 429,
-  body: {
-    error: {
-      code: 429,
-      message: "You exceeded your current quota, please check your plan and billing details.",
-      status: "RESOURCE_EXHAUSTED",
-      details: [
-        {
-          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-          violations: [
-            {
-              quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-              quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-            },
-          ],
-        },
-        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" },
-      ],
-    },
-  },
-};
+const perMinute = perMinute429("1s");
 
 /** The real Gemini engine, told that a spent daily quota is back after `resumeMs` (instead of at midnight). */
 function withDailyReset(engine: Engine, resumeMs: number): Engine {
@@ -74,7 +53,7 @@ describe("the key's rate limit against the fake Gemini", () => {
       answeredAt.push(Date.now());
       if (answeredAt.length !== 3) return ok;
       limited = Date.now();
-      return perMinute429;
+      return perMinute;
     });
     const { batchId } = await service.app.submit({ owner: "admin", files: images, workers: 3, mode: "parallel" }, "admin");
     const batch = await waitForBatch(service, batchId);

@@ -67,6 +67,35 @@ export interface FakeGemini {
   close(): Promise<void>;
 }
 
+/**
+ * A per-minute 429 as Gemini sends it (QuotaFailure and RetryInfo), asking for `retryDelay`
+ * ("1s"): tests script it where the fake's own `rate-limit-minute` fault (7 s) is too slow.
+ */
+export function perMinute429(retryDelay: string): FakeReply {
+  return {
+    status: 429,
+    body: {
+      error: {
+        code: 429,
+        message: "Resource has been exhausted (e.g. check quota).",
+        status: "RESOURCE_EXHAUSTED",
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+            violations: [
+              {
+                quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+              },
+            ],
+          },
+          { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay },
+        ],
+      },
+    },
+  };
+}
+
 type Raw = { status: number; body: unknown };
 type Violation = { field: string; description: string };
 

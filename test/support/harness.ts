@@ -17,6 +17,17 @@ export const TEST_MODEL = "gemini-2.5-flash";
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256";
 export const testTokens = createTokens(TEST_JWT_SECRET);
 
+/** The environment of a `showscan serve` process on `databaseUrl`, its Gemini the fake at `fakeUrl`. */
+export function serverProcessEnv(databaseUrl: string, fakeUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    GEMINI_API_KEY: "test-key",
+    GEMINI_BASE_URL: fakeUrl,
+    GEMINI_MODEL: TEST_MODEL,
+    JWT_SECRET: TEST_JWT_SECRET,
+  };
+}
+
 export interface ServiceOptions {
   fake?: FakeGemini;
   engine?: Engine;
