@@ -54,7 +54,9 @@ describe("the reports page over a known history, in Chromium", () => {
     expect(await tableRows(page).count()).toBe(6);
     // Four days with images, each a bar; the quiet days between them have none.
     expect(await bars(page, "Images per day").count()).toBe(4);
-    await expect.poll(() => chart(page, "Images per day").textContent(), { timeout: 10_000 }).toMatch(/images.*day \(UTC\)|day \(UTC\).*images/);
+    await expect
+      .poll(() => chart(page, "Images per day").textContent(), { timeout: 10_000 })
+      .toMatch(/images.*day \(UTC\)|day \(UTC\).*images/);
     expect(await dots(page, "Success rate per day").count()).toBe(4);
     expect(await chart(page, "Success rate per day").textContent()).toContain("success rate (%)");
     expect(await dots(page, "Mean speedup per day").count()).toBe(4);
