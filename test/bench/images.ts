@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { WEEKDAYS, type Extraction } from "../../server/src/extraction/schema";
-import type { FakeRequest } from "../support/fake-gemini";
+import type { Answerer, FakeRequest } from "../support/fake-gemini";
 import { extractionFromTruth, generateFlyers } from "../support/flyers";
 import { preparedSha256 } from "./bench-service";
 
@@ -60,6 +60,11 @@ export async function answersFor(images: BenchImage[]): Promise<Map<string, Extr
   const answers = new Map<string, Extraction>();
   for (const image of images) answers.set(await preparedSha256(image.bytes), image.extraction);
   return answers;
+}
+
+/** The fake's answerer: each image's truth by the hash of its prepared bytes, else nothing found. */
+export function answerByHash(answers: Map<string, Extraction>): Answerer {
+  return (req) => ({ json: answers.get(req.imageSha256) ?? { shows: [], venues: [], djs: [], vendors: [] } });
 }
 
 /**

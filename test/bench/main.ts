@@ -3,7 +3,7 @@ import os from "node:os";
 import type { Extraction } from "../../server/src/extraction/schema";
 import { startFakeGemini } from "../support/fake-gemini";
 import { startBenchService } from "./bench-service";
-import { answersFor, filesOf, flyerImages, logNormalLatency, tinyImages } from "./images";
+import { answerByHash, answersFor, filesOf, flyerImages, logNormalLatency, tinyImages } from "./images";
 import { measureBaseline, type BaselineResult } from "./parts/baseline";
 import { measureEfficiency, type EfficiencyResult } from "./parts/efficiency";
 import { measureProcesses, PROCESS_CAP, type ProcessesResult } from "./parts/processes";
@@ -49,7 +49,7 @@ const latency = logNormalLatency(s.latencyMedianMs, s.latencySigma, s.seed);
 
 const fake = await startFakeGemini({
   latencyMs: latency,
-  answer: (req) => ({ json: answers.get(req.imageSha256) ?? { shows: [], venues: [], djs: [], vendors: [] } }),
+  answer: answerByHash(answers),
 });
 const service = await startBenchService({
   fake,

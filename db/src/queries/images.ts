@@ -14,8 +14,6 @@ export interface RunnableBatch {
   workers: number;
   workersAuto: boolean;
   priority: number;
-  /** Requests of the batch at the API now, over all processes. */
-  calling: number;
 }
 
 /**
@@ -37,7 +35,6 @@ export async function listRunnableBatches(db: Executor, limit = 50): Promise<Run
     workers: r.workers,
     workersAuto: r.workers_auto,
     priority: r.priority,
-    calling: r.calling,
   }));
 }
 

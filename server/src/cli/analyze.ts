@@ -6,15 +6,7 @@ import { withServer } from "./connect";
 import type { Target } from "./embedded";
 import { EXIT, UsageError } from "./errors";
 import { plural } from "./format";
-import {
-  ConnectionLost,
-  createConnectionWatch,
-  followProgress,
-  printConnectionLost,
-  printOutcome,
-  reconnectTimeoutMs,
-  type ConnectionWatch,
-} from "./follow";
+import { createConnectionWatch, followToEnd, printOutcome, reconnectTimeoutMs, type ConnectionWatch } from "./follow";
 import { writableFile } from "./paths";
 import { createProgressView, type ProgressView } from "./progress-bar";
 import { rejectedLines } from "./summary";
@@ -118,14 +110,8 @@ async function runBatch(
     process.exit(130);
   });
   try {
-    await followProgress(client, batchId, view, watch);
-  } catch (error) {
-    if (!(error instanceof ConnectionLost)) throw error;
-    view.stop();
-    printConnectionLost(batchId, target, opts.reconnectTimeout);
-    return EXIT.failed;
+    if (!(await followToEnd(client, batchId, view, watch, target, opts.reconnectTimeout))) return EXIT.failed;
   } finally {
-    view.stop();
     stopCancelling();
   }
   return printOutcome(client, batchId, jsonFile, rejected);

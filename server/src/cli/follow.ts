@@ -85,6 +85,31 @@ export function printConnectionLost(batchId: string, target: Target, seconds: nu
   );
 }
 
+/**
+ * Follows the batch to its end on `view`, which it stops either way. False when the server
+ * stayed away past the limit: what to do next is printed, and the command exits 1.
+ */
+export async function followToEnd(
+  client: ApiClient,
+  batchId: string,
+  view: ProgressView,
+  watch: ConnectionWatch,
+  target: Target,
+  reconnectTimeout: number | undefined,
+): Promise<boolean> {
+  try {
+    await followProgress(client, batchId, view, watch);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ConnectionLost)) throw error;
+    view.stop();
+    printConnectionLost(batchId, target, reconnectTimeout);
+    return false;
+  } finally {
+    view.stop();
+  }
+}
+
 const isNetworkError = (error: unknown) => {
   const { code } = describeError(error);
   return code === null || /^E[A-Z]+$/.test(code);
@@ -204,16 +229,7 @@ export async function followCommand(batchId: string, opts: FollowOptions): Promi
       if (!FINAL.includes(current.status)) {
         const view = createProgressView(process.stderr, current.totalImages);
         view.update(current);
-        try {
-          await followProgress(api.client, batchId, view, watch);
-        } catch (error) {
-          if (!(error instanceof ConnectionLost)) throw error;
-          view.stop();
-          printConnectionLost(batchId, target, opts.reconnectTimeout);
-          return EXIT.failed;
-        } finally {
-          view.stop();
-        }
+        if (!(await followToEnd(api.client, batchId, view, watch, target, opts.reconnectTimeout))) return EXIT.failed;
       }
       return await printOutcome(api.client, batchId, jsonFile, []);
     } finally {

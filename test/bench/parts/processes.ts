@@ -7,7 +7,7 @@ import { startFakeGemini } from "../../support/fake-gemini";
 import { startServerProcess, type ServerProcess } from "../../support/server-process";
 import { createClient, uploadForm } from "../../support/trpc-client";
 import { MODEL, waitForFinalBatch } from "../bench-service";
-import { answersFor, filesOf, type BenchImage } from "../images";
+import { answerByHash, answersFor, filesOf, type BenchImage } from "../images";
 
 const SECRET = "bench-secret-that-is-long-enough-for-hs256";
 
@@ -41,7 +41,7 @@ export async function measureProcesses(images: BenchImage[], workers: number): P
   const answers = await answersFor(images);
   const fake = await startFakeGemini({
     latencyMs: LATENCY_MS,
-    answer: (req) => ({ json: answers.get(req.imageSha256) ?? { shows: [], venues: [], djs: [], vendors: [] } }),
+    answer: answerByHash(answers),
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), "showscan-bench-procs-"));
   const pg = await startEmbeddedPostgres(dir);

@@ -1,7 +1,7 @@
 import { startFakeGemini } from "../../support/fake-gemini";
 import { startBenchService } from "../bench-service";
 import { busiestWindow, fakeWall } from "../ideal";
-import { answersFor, filesOf, tinyImages } from "../images";
+import { answerByHash, answersFor, filesOf, tinyImages } from "../images";
 import { runBatch } from "../run-batch";
 import type { Settings } from "../settings";
 
@@ -34,7 +34,7 @@ export async function measureRateLimit(s: Settings): Promise<RateLimitResult> {
   const fake = await startFakeGemini({
     rpm: s.rateRpm,
     latencyMs: s.rateLatencyMs,
-    answer: (req) => ({ json: answers.get(req.imageSha256) ?? { shows: [], venues: [], djs: [], vendors: [] } }),
+    answer: answerByHash(answers),
   });
   const service = await startBenchService({
     fake,
