@@ -12,21 +12,29 @@ export interface ProgressNotice {
   batchId: string;
   seq: number;
   status: string;
+  /** The stored snapshot itself, when it fits a NOTIFY payload: live subscribers need no read. */
+  data?: unknown;
 }
+
+/** NOTIFY payloads stop at 8000 bytes; a snapshot near that (a long error) is read from its row instead. */
+const MAX_NOTICE_BYTES = 7_000;
 
 /**
  * Stores a snapshot under its sequence number and announces it. The NOTIFY is queued with the
  * transaction: listeners hear it only once the snapshot is committed and readable.
  */
 export async function appendProgressEvent(db: Executor, event: { batchId: string; seq: number; status: string; data: unknown }) {
+  const data = JSON.stringify(event.data);
   const notice: ProgressNotice = { batchId: event.batchId, seq: event.seq, status: event.status };
+  const withData = JSON.stringify({ ...notice, data: event.data });
+  const payload = Buffer.byteLength(withData) <= MAX_NOTICE_BYTES ? withData : JSON.stringify(notice);
   // One round trip for both: this runs on every image's critical path.
   await db.execute(sql`
     with stored as (
-      insert into ${progressEvents} (batch_id, seq, data) values (${event.batchId}, ${event.seq}, ${JSON.stringify(event.data)}::jsonb)
+      insert into ${progressEvents} (batch_id, seq, data) values (${event.batchId}, ${event.seq}, ${data}::jsonb)
       on conflict do nothing
     )
-    select pg_notify(${PROGRESS_CHANNEL}, ${JSON.stringify(notice)})`);
+    select pg_notify(${PROGRESS_CHANNEL}, ${payload})`);
 }
 
 export async function listProgressEvents(db: Executor, batchId: string, afterSeq: number, limit = 500) {

@@ -1,9 +1,11 @@
-import { FINAL_BATCH_STATUSES, getBatch, listProgressEvents, type Database } from "@showscan/db";
+import { FINAL_BATCH_STATUSES, getBatch, listProgressEvents, type Database, type ProgressNotice } from "@showscan/db";
+import type { BatchProgress } from "../pipeline/progress";
+import type { ProgressBus } from "../pipeline/progress-bus";
 
 /** Reads again this often even without a notice: a lost LISTEN connection must not stall a stream. */
 const REREAD_MS = 5_000;
-import type { BatchProgress } from "../pipeline/progress";
-import type { ProgressBus } from "../pipeline/progress-bus";
+/** A subscriber this far behind drops what it heard and reads from the table instead. */
+const INBOX_LIMIT = 1_000;
 
 /**
  * The stored progress events of a batch after `lastEventId`, then each new one as it is
@@ -18,9 +20,14 @@ export async function* streamProgress(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<{ seq: number; progress: BatchProgress }> {
   let wake: (() => void) | null = null;
-  let pending = true;
-  const unsubscribe = deps.bus.subscribe(batchId, () => {
-    pending = true;
+  // Notices heard since the last turn. A notice that carries its snapshot is delivered from
+  // here: with hundreds of subscribers on one batch, a read per subscriber per event would put
+  // the database between every commit and its delivery.
+  const inbox: ProgressNotice[] = [];
+  let mustRead = true;
+  const unsubscribe = deps.bus.subscribe(batchId, (notice) => {
+    if (inbox.length < INBOX_LIMIT) inbox.push(notice);
+    else mustRead = true;
     wake?.();
   });
   const onAbort = () => wake?.();
@@ -32,14 +39,32 @@ export async function* streamProgress(
       after = batch ? batch.progressSeq - 1 : -1;
     }
     while (!signal?.aborted) {
-      if (!pending) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, REREAD_MS).unref();
+      if (!mustRead && inbox.length === 0) {
+        const heard = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(true);
+          setTimeout(() => resolve(false), REREAD_MS).unref();
         });
+        wake = null;
+        if (!heard) mustRead = true;
       }
-      pending = false;
-      wake = null;
+      // Notices arrive in commit order and seqs are taken under the batch's row lock, so the
+      // inbox runs in seq order; a gap (a notice without its snapshot, one lost with the LISTEN
+      // connection, one from before the catch-up read) is filled from the table.
+      while (!mustRead && inbox.length > 0) {
+        const notice = inbox.shift() as ProgressNotice;
+        if (notice.seq <= after) continue;
+        if (notice.seq !== after + 1 || notice.data === undefined) {
+          mustRead = true;
+          break;
+        }
+        after = notice.seq;
+        const progress = notice.data as BatchProgress;
+        yield { seq: notice.seq, progress };
+        if (FINAL_BATCH_STATUSES.includes(progress.status)) return;
+      }
+      if (!mustRead) continue;
+      mustRead = false;
+      inbox.length = 0;
       let read = 0;
       for (;;) {
         const events = await listProgressEvents(deps.db, batchId, after);
