@@ -69,6 +69,8 @@ export async function batchImages(db: Database, batchId: string) {
     mimeType: image.mimeType,
     byteSize: image.byteSize,
     status: image.status,
+    /** A running image is prepared (decoded, resized) ahead of its call: it is at the API only from then. */
+    callingSince: image.status === "running" ? image.callingSince : null,
     duplicateOf: image.duplicateOf,
     /** Answered from an earlier analysis of the same picture: `cachedFrom` is the image analysed. */
     cached: image.cachedFrom !== null,

@@ -16,6 +16,8 @@ function createClients(token: string, onUnauthorized: () => void) {
     url: `${origin.replace(/^http/, "ws")}/trpc`,
     connectionParams: { token },
     retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
+    // A server that hangs without closing the socket is noticed by its missing pong.
+    keepAlive: { enabled: true, intervalMs: 5_000, pongTimeoutMs: 3_000 },
   });
   const trpcClient = createTRPCClient<AppRouter>({ links: apiLinks({ url: `${origin}/trpc`, wsClient, headers }) });
   // A refused token anywhere sends the visitor back to the sign-in with the reason.

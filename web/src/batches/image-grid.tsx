@@ -12,6 +12,10 @@ const STATE_WORDS: Record<BatchImage["status"], string> = {
   duplicate: "duplicate",
 };
 
+/** A claimed image waits for a free slot while it is prepared: "analysing" only once it is at the API. */
+const stateOf = (image: BatchImage) => (image.status === "running" && !image.callingSince ? "preparing" : image.status);
+const wordOf = (image: BatchImage) => (stateOf(image) === "preparing" ? "preparing" : STATE_WORDS[image.status]);
+
 /**
  * Where a cached image's answer came from: an image of this batch opens in the viewer; an
  * earlier batch's image is linked for admins (the server signs that link only for them, since
@@ -49,8 +53,8 @@ export function ImageGrid({ images }: { images: BatchImage[] }) {
         {images.map((image) => (
           <li
             key={image.id}
-            className={`tile state-${image.status}`}
-            aria-label={`${image.fileName}: ${STATE_WORDS[image.status]}${image.cached ? ", answered from the cache" : ""}`}
+            className={`tile state-${stateOf(image)}`}
+            aria-label={`${image.fileName}: ${wordOf(image)}${image.cached ? ", answered from the cache" : ""}`}
           >
             <img src={image.thumbnailUrl} alt="" loading="lazy" width={96} height={96} />
             <span className="name" title={image.fileName}>
@@ -62,7 +66,7 @@ export function ImageGrid({ images }: { images: BatchImage[] }) {
                 cached
               </span>
             ) : (
-              <span className={`badge state-${image.status}`}>{STATE_WORDS[image.status]}</span>
+              <span className={`badge state-${stateOf(image)}`}>{wordOf(image)}</span>
             )}
             {image.cached ? (
               <CachedFrom image={image} byId={byId} onOpen={setOpen} />

@@ -132,7 +132,7 @@ export function ResultsTable({ shows, images, final, canReview }: ResultsTablePr
     autoResetPageIndex: false,
     getRowId: (show) => show.id,
   });
-  if (shows.length === 0) return <p className="muted">No shows found yet.</p>;
+  if (shows.length === 0) return <p className="muted">{final ? "No shows found in these screenshots." : "No shows found yet."}</p>;
   // Only shows still in the results count: one that left them cannot be decided on.
   const selected = shows.filter((show) => selection[show.id]).map((show) => show.id);
   const edited = editing ? shows.find((show) => show.id === editing) : undefined;

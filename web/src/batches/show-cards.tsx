@@ -5,8 +5,8 @@ const addressOf = (show: MergedShow) =>
   [show.address, show.city, [show.state, show.zip].filter(Boolean).join(" ")].filter(Boolean).join(", ");
 
 /** The shows found, as cards a singer can read on a phone. */
-export function ShowCards({ shows }: { shows: MergedShow[] }) {
-  if (shows.length === 0) return <p className="muted">No shows found yet.</p>;
+export function ShowCards({ shows, final }: { shows: MergedShow[]; final: boolean }) {
+  if (shows.length === 0) return <p className="muted">{final ? "No shows found in these screenshots." : "No shows found yet."}</p>;
   return (
     <ul className="cards" aria-label="Shows found">
       {shows.map((show) => (

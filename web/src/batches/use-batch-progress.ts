@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTRPC } from "../api/trpc";
 import type { BatchProgress } from "../api/types";
 
@@ -12,14 +12,39 @@ export const isFinal = (status: BatchProgress["status"] | undefined) =>
  * from `batch.byId` (the stored current state, never a false 0%); the subscription then streams
  * each stored snapshot. tRPC's WebSocket link resends the last tracked id when it reconnects, so
  * a dropped connection resumes exactly where it stopped. Each snapshot also refreshes the batch's
- * images and results; a refresh already under way is not restarted, which coalesces bursts, and
- * the final snapshot refreshes everything once more so nothing stale remains.
+ * images and results: one refresh at a time, and snapshots that arrive during one run exactly one
+ * more after it. A burst costs two reads, not one per snapshot, and the grid never keeps what it
+ * read before the last snapshot (restarting the read would, under a fast stream, never finish).
  */
 export function useBatchProgress(batchId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const detail = useQuery(trpc.batch.byId.queryOptions({ batchId }));
   const [live, setLive] = useState<BatchProgress | null>(null);
+  const refreshing = useRef({ running: false, again: false });
+  const refresh = () => {
+    const state = refreshing.current;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    const run = (): Promise<void> =>
+      Promise.all([
+        queryClient.invalidateQueries(trpc.batch.images.queryFilter({ batchId })),
+        queryClient.invalidateQueries(trpc.batch.results.queryFilter({ batchId })),
+      ])
+        .catch(() => {})
+        .then(() => {
+          if (!state.again) {
+            state.running = false;
+            return;
+          }
+          state.again = false;
+          return run();
+        });
+    void run();
+  };
 
   const subscription = useSubscription(
     trpc.batch.onProgress.subscriptionOptions(
@@ -27,11 +52,8 @@ export function useBatchProgress(batchId: string) {
       {
         onData: ({ data }) => {
           setLive((previous) => (previous && previous.seq >= data.seq ? previous : data));
-          const final = isFinal(data.status);
-          const refresh = { cancelRefetch: final };
-          void queryClient.invalidateQueries(trpc.batch.images.queryFilter({ batchId }), refresh);
-          void queryClient.invalidateQueries(trpc.batch.results.queryFilter({ batchId }), refresh);
-          if (final) void queryClient.invalidateQueries(trpc.batch.byId.queryFilter({ batchId }));
+          refresh();
+          if (isFinal(data.status)) void queryClient.invalidateQueries(trpc.batch.byId.queryFilter({ batchId }));
         },
       },
     ),

@@ -14,6 +14,7 @@ import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
 import { ResultsPanel } from "../batches/results-panel";
 import { type AnalyzeFields, analyzeForm, recallRejected, rememberRejected, useAnalyze } from "../batches/use-analyze";
 import { isFinal } from "../batches/use-batch-progress";
+import { ConnectionNotice } from "../batches/connection-notice";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { explainError } from "../lib/errors";
 import { plural } from "../lib/format";
@@ -149,7 +150,7 @@ function LiveBatch({ batchId, compareWith, onRerun, onNew }: LiveBatchProps) {
           New batch
         </button>
       </div>
-      {reconnecting && <p role="status">Connection lost: reconnecting…</p>}
+      <ConnectionNotice reconnecting={reconnecting} />
       <ProgressBar progress={progress} />
       <ProgressFigures progress={progress} cachedImages={cachedImages} />
       <BatchActions progress={progress} />

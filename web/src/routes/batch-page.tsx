@@ -5,6 +5,7 @@ import { PerformancePanel } from "../batches/performance-panel";
 import { ProgressBar, ProgressFigures } from "../batches/progress-panel";
 import { ResultsPanel } from "../batches/results-panel";
 import { Timeline } from "../batches/timeline";
+import { ConnectionNotice } from "../batches/connection-notice";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { dateTime } from "../lib/format";
 
@@ -35,7 +36,7 @@ function BatchView({ batchId }: { batchId: string }) {
         {dateTime(detail.createdAt)} · {detail.owner} · {workersLabel(detail)} · engine {detail.engine}
         {detail.sourceUrl ? ` · from ${detail.sourceUrl}` : ""}
       </p>
-      {reconnecting && <p role="status">Connection lost: reconnecting…</p>}
+      <ConnectionNotice reconnecting={reconnecting} />
       <ProgressBar progress={progress} />
       <ProgressFigures progress={progress} cachedImages={cachedImages} />
       <BatchActions progress={progress} />

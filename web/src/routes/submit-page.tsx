@@ -9,6 +9,7 @@ import { ProgressBar } from "../batches/progress-panel";
 import { ShowCards } from "../batches/show-cards";
 import { analyzeForm, recallRejected, rememberRejected, useAnalyze } from "../batches/use-analyze";
 import { isFinal } from "../batches/use-batch-progress";
+import { ConnectionNotice } from "../batches/connection-notice";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { plural } from "../lib/format";
 
@@ -73,16 +74,17 @@ function SubmitForm({ onSent }: { onSent: (batchId: string) => void }) {
 }
 
 function SubmittedBatch({ batchId, onAnother }: { batchId: string; onAnother: () => void }) {
-  const { progress, error, images, shows } = useBatchView(batchId);
+  const { progress, error, reconnecting, images, shows } = useBatchView(batchId);
   const [rejected] = useState(() => recallRejected(batchId));
   if (!progress) return <BatchUnavailable error={error} />;
   const done = isFinal(progress.status);
   return (
     <div className="stack">
+      <ConnectionNotice reconnecting={reconnecting} />
       <ProgressBar progress={progress} />
       <section aria-label="Shows" className="stack">
         <h2>{done ? "Shows found" : "Shows found so far"}</h2>
-        <ShowCards shows={shows} />
+        <ShowCards shows={shows} final={done} />
       </section>
       <FailureList images={images} rejected={rejected} />
       {done && (
