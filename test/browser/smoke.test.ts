@@ -16,6 +16,7 @@ describe("the web client served by the service", () => {
       const response = await tab.page.goto(`${service.url}/#token=${service.tokens.admin}`, { waitUntil: "networkidle" });
       expect(response?.status()).toBe(200);
       expect(await tab.page.title()).toBe("showscan");
+      await expect.poll(() => tab.page.getByRole("banner").textContent()).toContain("reading with Gemini gemini-2.5-flash");
       await saveScreenshot(tab.page, "smoke-home");
       tab.expectNoConsoleErrors();
     } finally {

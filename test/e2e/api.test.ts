@@ -198,7 +198,7 @@ describe("the typed API over HTTP and WebSocket", () => {
 
   it("serves /healthz and Prometheus /metrics with the attempts it counted", async () => {
     const health = await fetch(`${service.url}/healthz`).then((r) => r.json());
-    expect(health).toMatchObject({ status: "ok", engine: "gemini" });
+    expect(health).toMatchObject({ status: "ok", engine: "gemini", engineLabel: "Gemini gemini-2.5-flash", hint: null });
     const res = await fetch(`${service.url}/metrics`);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();

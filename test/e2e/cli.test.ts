@@ -106,6 +106,8 @@ describe("the showscan command line", () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("🚀 Processing 4 images with 2 workers...");
+    expect(run.stdout).toContain("🔎 Reading with Gemini gemini-2.5-flash");
+    expect(run.stdout).not.toContain("No Gemini key");
     expect(run.stdout).toMatch(/✅ Completed in [\d.]+s \(sum of image times: [\d.]+s\)/);
     expect(run.stdout).toMatch(/⚡ Speedup: \d+\.\dx/);
     expect(run.stdout).toContain("📈 Success rate: 4/4 images (100%)");

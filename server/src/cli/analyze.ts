@@ -1,5 +1,6 @@
 import { openAsBlob } from "node:fs";
 import { createApiClient, type ApiClient } from "../api-client";
+import { describeEngine } from "../engines/describe";
 import { describeError, type AnalyzeResult, type Rejection } from "./client";
 import { collectFiles, type InputFile } from "./collect-files";
 import { withServer } from "./connect";
@@ -93,7 +94,13 @@ async function runBatch(
       : started.workersAuto
         ? `with workers chosen automatically (starting at ${started.workers})`
         : `with ${plural(started.workers, "worker")}`;
-  say(`🚀 Processing ${plural(submitted.totalImages, "image")} ${how}... (batch ${batchId})`, ...rejectedLines(rejected));
+  const engine = describeEngine({ name: started.engine, model: started.model });
+  say(
+    `🚀 Processing ${plural(submitted.totalImages, "image")} ${how}... (batch ${batchId})`,
+    `🔎 Reading with ${engine.label}`,
+    ...(engine.hint ? [`ℹ️  ${engine.hint}`] : []),
+    ...rejectedLines(rejected),
+  );
 
   const view = createProgressView(process.stderr, submitted.totalImages);
   const stopCancelling = cancelOnInterrupt(client, batchId, view, (message) => {

@@ -1,3 +1,4 @@
+import { describeEngine } from "../engines/describe";
 import type { Env } from "../env";
 import type { Logger } from "../logger";
 import { createRuntime } from "../runtime";
@@ -5,7 +6,9 @@ import { createRuntime } from "../runtime";
 export async function serveCommand(env: Env, logger: Logger): Promise<void> {
   const runtime = await createRuntime(env, logger);
   const { url } = await runtime.app.start({ port: env.PORT, host: env.HOST });
-  logger.info({ engine: runtime.app.engine.name, model: runtime.app.engine.model }, `showscan listening on ${url}`);
+  const engine = describeEngine(runtime.app.engine);
+  logger.info({ engine: engine.name, model: engine.model }, `showscan listening on ${url}, reading with ${engine.label}`);
+  if (engine.hint) logger.info(engine.hint);
   if (runtime.newSecret) {
     // First start: no way to sign in yet, so hand the operator an admin token.
     const token = await runtime.tokens.sign({ sub: "admin", role: "admin" });

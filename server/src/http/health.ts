@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { databaseNow, migrationsStatus, type Database } from "@showscan/db";
+import { describeEngine } from "../engines/describe";
 import type { Engine } from "../engines/types";
 import type { WorkerPool } from "../pool/pool";
 import { within } from "../within";
@@ -64,7 +65,8 @@ function engineCheck({ engine, engineKeySet }: ReadinessDeps): Check {
 export function createHealthRoutes(deps: ReadinessDeps): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
-    res.json({ status: "ok", engine: deps.engine.name, inFlight: deps.inFlight() });
+    const { label, model, hint } = describeEngine(deps.engine);
+    res.json({ status: "ok", engine: deps.engine.name, engineLabel: label, model, hint, inFlight: deps.inFlight() });
   });
   router.get("/readyz", async (_req, res) => {
     const { ready, reason, checks } = await checkReadiness(deps);

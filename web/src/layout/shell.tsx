@@ -1,6 +1,7 @@
 import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router";
 import { useSession } from "../auth/session";
+import { EngineBadge } from "./engine-badge";
 
 /** The frame of every page: where you are, what you may open, who you are signed in as. */
 export function Shell() {
@@ -21,6 +22,7 @@ export function Shell() {
           {admin && <NavLink to="/settings">Settings</NavLink>}
         </nav>
         <div className="who">
+          <EngineBadge />
           <span>
             {user.sub} <span className="muted">({user.role})</span>
           </span>

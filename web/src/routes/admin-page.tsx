@@ -17,6 +17,7 @@ import { isFinal } from "../batches/use-batch-progress";
 import { ConnectionNotice } from "../batches/connection-notice";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { explainError } from "../lib/errors";
+import { EngineHint } from "../layout/engine-badge";
 import { plural } from "../lib/format";
 
 /** The admin parser: many screenshots in, every figure live, the merged table and the measured performance out. */
@@ -27,6 +28,7 @@ export function AdminPage() {
   return (
     <main className="page">
       <h1>Admin parser</h1>
+      <EngineHint />
       {batchId ? (
         <LiveBatch
           key={batchId}
