@@ -72,6 +72,8 @@ export const batches = pgTable(
     /** Bumped by every recorded change; the progress stream's event id. */
     progressSeq: bigint("progress_seq", { mode: "number" }).notNull().default(0),
     error: text("error"),
+    /** Something the owner should know that is not a failure, e.g. a process preparing one image at a time after its worker threads kept dying. */
+    notice: text("notice"),
     createdAt: tstz("created_at").notNull().defaultNow(),
     startedAt: tstz("started_at"),
     finishedAt: tstz("finished_at"),

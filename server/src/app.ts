@@ -17,6 +17,7 @@ import type { WorkerPool } from "./pool/pool";
 import { submitBatch } from "./batches/submit";
 import { Dispatcher } from "./pipeline/dispatcher";
 import { createQuotaGate, type QuotaGate } from "./pipeline/quota";
+import { noticePoolShrinks } from "./pipeline/shrink-notice";
 import { defaultRetryPolicy, type RetryPolicy } from "./pipeline/retry-policy";
 import { createHttpApp } from "./http/express-app";
 import type { Services } from "./services";
@@ -136,6 +137,8 @@ export function createApp(deps: AppDeps) {
     else if (notice.status === "running") dispatcher.kick();
   });
 
+  const stopShrinkNotices = noticePoolShrinks({ db: conn.db, pool: deps.pool, logger }, owner);
+
   return {
     ...services,
     owner,
@@ -159,6 +162,7 @@ export function createApp(deps: AppDeps) {
       wsHandler.broadcastReconnectNotification();
       await dispatcher.stop();
       stopFollowing();
+      stopShrinkNotices();
       await bus.stop();
       await unlisten?.().catch(() => {});
       for (const client of wss.clients) client.terminate();

@@ -5,7 +5,7 @@ import { createTokens } from "../../server/src/auth/tokens";
 import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
 import type { Engine } from "../../server/src/engines/types";
 import { createLogger, type Logger } from "../../server/src/logger";
-import { createWorkerPool, type WorkerPool } from "../../server/src/pool/pool";
+import { createWorkerPool, type PoolOptions, type WorkerPool } from "../../server/src/pool/pool";
 import { prepareImage } from "../../server/src/pool/prepare";
 import type { QuotaGate } from "../../server/src/pipeline/quota";
 import type { RetryPolicy } from "../../server/src/pipeline/retry-policy";
@@ -33,6 +33,8 @@ export interface ServiceOptions {
   engine?: Engine;
   database?: TestDatabase;
   workerFile?: string;
+  /** The worker pool's size and how many thread deaths make it shrink (default: 2 threads, the pool's own policy). */
+  pool?: Pick<PoolOptions, "threads" | "deathsPerStep">;
   retryPolicy?: RetryPolicy;
   /** The key's quota gate (default: the app's own, on the database's rate cell). */
   quota?: QuotaGate;
@@ -48,7 +50,7 @@ export type TestService = Awaited<ReturnType<typeof startService>>;
 export async function startService(opts: ServiceOptions = {}) {
   const database = opts.database ?? (await createTestDatabase());
   const logger = opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-  const pool: WorkerPool = createWorkerPool({ logger, threads: 2, filename: opts.workerFile });
+  const pool: WorkerPool = createWorkerPool({ logger, threads: 2, filename: opts.workerFile, ...opts.pool });
   const engine = opts.engine ?? createGeminiEngine({ apiKey: "test-key", model: TEST_MODEL, baseUrl: opts.fake?.url });
   const app = createApp({
     conn: database,

@@ -155,6 +155,23 @@ export async function noteBatchError(db: Executor, batchId: string, error: strin
   await db.update(batches).set({ error }).where(eq(batches.id, batchId));
 }
 
+/**
+ * Notes `notice` on every running batch with an image claimed by `leaseOwner` (one process):
+ * what that process's state means for them. Answers the batches noted.
+ */
+export async function noteNoticeOnLeasedBatches(db: Executor, leaseOwner: string, notice: string): Promise<string[]> {
+  const leased = db
+    .selectDistinct({ id: images.batchId })
+    .from(images)
+    .where(and(eq(images.leaseOwner, leaseOwner), eq(images.status, "running")));
+  const rows = await db
+    .update(batches)
+    .set({ notice })
+    .where(and(inArray(batches.id, leased), eq(batches.status, "running")))
+    .returning({ id: batches.id });
+  return rows.map((r) => r.id);
+}
+
 /** An admin moves a batch ahead of (or behind) others; every process's next claim round follows. */
 export async function setBatchPriority(db: Executor, batchId: string, priority: number): Promise<BatchRow | null> {
   const [row] = await db.update(batches).set({ priority }).where(eq(batches.id, batchId)).returning();

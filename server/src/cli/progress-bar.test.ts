@@ -20,6 +20,7 @@ const progress = (over: Partial<BatchProgress> = {}): BatchProgress => ({
   elapsedMs: 1_000,
   speedup: 1,
   error: null,
+  notice: null,
   resumesAt: null,
   seq: 1,
   ...over,

@@ -5,7 +5,7 @@ import type { PoolStats, WorkerPool } from "../pool/pool";
 import { checkReadiness } from "./health";
 
 const poolWith = (stats: PoolStats) => ({ stats: () => stats }) as unknown as WorkerPool;
-const warmPool = poolWith({ threads: 2, busy: 0, queued: 0, warm: true });
+const warmPool = poolWith({ threads: 2, busy: 0, queued: 0, warm: true, size: 2 });
 const gemini = { name: "gemini", model: "gemini-2.5-flash" } as Engine;
 
 describe("checkReadiness", () => {
@@ -25,10 +25,12 @@ describe("checkReadiness", () => {
   });
 
   it("is not ready before the pool has warmed up, or with no live thread", async () => {
-    expect((await check({ pool: poolWith({ threads: 2, busy: 0, queued: 0, warm: false }) })).reason).toBe(
+    expect((await check({ pool: poolWith({ threads: 2, busy: 0, queued: 0, warm: false, size: 2 }) })).reason).toBe(
       "pool: worker threads not warmed up yet",
     );
-    expect((await check({ pool: poolWith({ threads: 0, busy: 0, queued: 0, warm: true }) })).reason).toBe("pool: no live worker threads");
+    expect((await check({ pool: poolWith({ threads: 0, busy: 0, queued: 0, warm: true, size: 2 }) })).reason).toBe(
+      "pool: no live worker threads",
+    );
   });
 
   it("is not ready with gemini but no key or no model; offline needs neither", async () => {

@@ -28,6 +28,7 @@ function batch(over: Partial<BatchRow> = {}): BatchRow {
     failedImages: 0,
     progressSeq: 0,
     error: null,
+    notice: null,
     createdAt: T0,
     startedAt: T0,
     finishedAt: null,

@@ -27,6 +27,8 @@ export interface BatchProgress {
   elapsedMs: number;
   speedup: number;
   error: string | null;
+  /** Something to know that is not a failure (the process running it prepares one image at a time). */
+  notice: string | null;
   /** Set while the key's daily quota is spent: the batch waits until then (ISO time) and resumes by itself. */
   resumesAt: string | null;
   seq: number;
@@ -58,6 +60,7 @@ export function toProgress(batch: BatchRow, figures: ProgressFigures): BatchProg
     elapsedMs,
     speedup: Number(speedup(figures.sumImageMs, elapsedMs).toFixed(2)),
     error: batch.error,
+    notice: batch.notice,
     // Cleared lazily, by the first attempt recorded after it: a time past is no pause.
     resumesAt: batch.resumesAt && batch.resumesAt > figures.now ? batch.resumesAt.toISOString() : null,
     seq: batch.progressSeq,

@@ -55,6 +55,11 @@ export function ProgressBar({ progress }: { progress: BatchProgress }) {
           Paused: the Gemini key's daily quota is used up, resumes at {dateTime(resumesAt)}
         </p>
       )}
+      {progress.notice && (
+        <p role="status" className="notice">
+          {progress.notice}
+        </p>
+      )}
       {progress.error && (
         <p role="alert" className="error">
           {progress.error}
