@@ -162,6 +162,22 @@ describe("the showscan command line", () => {
     expect(unknown.stderr).toContain("no batch 00000000-0000-4000-8000-000000000000");
   });
 
+  it("follow: a finished batch prints its summary at once; an unknown or malformed id says there is no such batch", async () => {
+    const json = JSON.parse(readFileSync(path.join(tmp, "out.json"), "utf8"));
+    const done = await showscan(["follow", json.batch.id, "--server", service.url!, "--token", admin]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`👀 Following batch ${json.batch.id}: 4/4 processed (completed)`);
+    expect(done.stdout).toContain("📈 Success rate: 4/4 images (100%)");
+    // Nothing to wait for: no progress lines.
+    expect(done.stderr).not.toContain("📊");
+    for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-batch"]) {
+      const unknown = await showscan(["follow", id, "--server", service.url!, "--token", admin]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain(`no batch ${id}`);
+      expect(unknown.stderr).not.toContain("    at ");
+    }
+  });
+
   it("lists a file that is not an image as rejected with its reason, and takes the token from SHOWSCAN_TOKEN", async () => {
     const dir = path.join(tmp, "mixed");
     mkdirSync(dir);
