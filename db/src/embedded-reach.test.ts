@@ -29,5 +29,14 @@ describe("folders the postgres user must enter", () => {
     const error = new EmbeddedPostgresUnreachable("/root/showscan/.data", "/root");
     expect(error.message).toMatch(/user "postgres", who may not enter \/root; .*DATABASE_URL/);
     expect(error.message).not.toContain("\n");
+    expect(error.message).toContain("clone the project into a folder other users can enter");
+  });
+
+  it("points at DATA_DIR when only the data folder is out of reach", () => {
+    const error = new EmbeddedPostgresUnreachable("/srv/data/postgres", "/srv/data", false);
+    expect(error.message).toMatch(
+      /who may not enter \/srv\/data; set DATA_DIR to a folder other users can enter \(or allow them in with chmod o\+x \/srv\/data\)/,
+    );
+    expect(error.message).not.toContain("clone the project");
   });
 });

@@ -64,8 +64,9 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   if (process.getuid?.() === 0) {
     chmodSync(root, 0o755);
     // Its binaries live in this project's node_modules, so the project's folder must be reachable too.
-    const blocked = folderOthersCannotEnter([root, fileURLToPath(new URL("../", import.meta.url))]);
-    if (blocked) throw new EmbeddedPostgresUnreachable(root, blocked);
+    const project = fileURLToPath(new URL("../", import.meta.url));
+    const blocked = folderOthersCannotEnter([project, root]);
+    if (blocked) throw new EmbeddedPostgresUnreachable(root, blocked, isWithin(project, blocked));
   }
 
   const previous: Lockfile | null = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, "utf8")) : null;
@@ -109,14 +110,24 @@ export class EmbeddedPostgresUnreachable extends Error {
   constructor(
     readonly dataDir: string,
     readonly blocked: string,
+    /** Whether the folder is on the way to the project (its binaries), not only to the data. */
+    onProjectPath = true,
   ) {
     super(
       `the embedded Postgres cannot start: run as root, it runs as the user "postgres", who may not enter ${blocked}; ` +
-        "clone the project into a folder other users can enter (such as /srv or /opt), run it as a regular user, or set DATABASE_URL to a Postgres server",
+        (onProjectPath
+          ? "clone the project into a folder other users can enter (such as /srv or /opt), run it as a regular user, or set DATABASE_URL to a Postgres server"
+          : `set DATA_DIR to a folder other users can enter (or allow them in with chmod o+x ${blocked}), run it as a regular user, or set DATABASE_URL to a Postgres server`),
     );
     this.name = "EmbeddedPostgresUnreachable";
   }
 }
+
+/** Whether `folder` is `target` or one of the folders above it. */
+const isWithin = (target: string, folder: string) => {
+  const relative = path.relative(folder, target);
+  return !relative.startsWith("..") && !path.isAbsolute(relative);
+};
 
 /**
  * The first folder on the way to one of `targets` that users other than its owner may not

@@ -262,7 +262,7 @@ describe("the showscan command line", () => {
       180_000,
     );
     // Run as root from a folder the postgres user may not enter, the right answer is the sentence.
-    const blocked = process.getuid?.() === 0 ? folderOthersCannotEnter([path.join(dataDir, "postgres"), ROOT]) : null;
+    const blocked = process.getuid?.() === 0 ? folderOthersCannotEnter([ROOT, path.join(dataDir, "postgres")]) : null;
     if (blocked) {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(
