@@ -16,11 +16,25 @@ export interface ConnectionOptions {
   keepAlive?: { enabled: boolean; intervalMs?: number; pongTimeoutMs?: number };
 }
 
+/**
+ * `ws` waits up to 30 s for the server's answer to a close; a server that hangs never answers,
+ * so a client that drops it (the keep-alive's missing pong) would hear nothing for half a minute.
+ * It does not need the answer: a second after closing, the socket is cut.
+ */
+class PromptlyClosingWebSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    super.close(code, data);
+    setTimeout(() => {
+      if (this.readyState !== WebSocket.CLOSED) this.terminate();
+    }, 1_000).unref();
+  }
+}
+
 export function createApiClient(baseUrl: string, token?: string, connection: ConnectionOptions = {}) {
   const headers = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
   const wsClient = createWSClient({
     url: `${baseUrl.replace(/^http/, "ws")}/trpc`,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocket: PromptlyClosingWebSocket as unknown as typeof globalThis.WebSocket,
     connectionParams: token ? { token } : undefined,
     retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
     lazy: { enabled: true, closeMs: 0 },

@@ -162,6 +162,30 @@ describe("showscan analyze when its server dies mid-batch", () => {
     expect(cli.stderr().match(/Lost the connection/g)).toHaveLength(1);
   }, 120_000);
 
+  it("notices a server that hangs with its sockets open (no pong), and carries on when it wakes", async () => {
+    const images = await folder("hang");
+    const server = await startServer();
+    const cli = showscan(["analyze", images, "--server", server.url, "--token", admin, "--workers", "2"]);
+    clis.push(cli);
+    await cli.when(/📊 [1-9]\d*\/10 processed/);
+
+    // SIGSTOP: the process is frozen, its sockets stay open and nothing answers on them.
+    server.child.kill("SIGSTOP");
+    const frozenAt = Date.now();
+    let lostAt: number;
+    try {
+      lostAt = await cli.when(/Lost the connection to http:\/\/127\.0\.0\.1:\d+; the batch goes on on the server\. Reconnecting…/);
+    } finally {
+      server.child.kill("SIGCONT");
+    }
+    // The CLI pings every 2 s and gives a pong 2 s.
+    expect(lostAt - frozenAt).toBeLessThan(8_000);
+    await cli.when(/✅ Reconnected/);
+    const { code } = await cli.exit;
+    expect(code, cli.stderr()).toBe(0);
+    expect(cli.stdout()).toContain(`📈 Success rate: ${IMAGES}/${IMAGES} images (100%)`);
+  }, 120_000);
+
   it("gives up after --reconnect-timeout with the batch id and the follow command; `showscan follow` then finishes it", async () => {
     const images = await folder("away");
     const server = await startServer();
