@@ -21,4 +21,6 @@ export const securityHeaders = () =>
         "upgrade-insecure-requests": null,
       },
     },
+    // No page of the service belongs in a frame: the older header says so too.
+    xFrameOptions: { action: "deny" },
   });
