@@ -1,9 +1,9 @@
-import { SignJWT, UnsecuredJWT } from "jose";
+import { decodeJwt, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBatches } from "../../db/src/index";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { distinctImages } from "../support/images";
-import { startService, TEST_JWT_SECRET, testTokens, waitForBatch, type TestService } from "../support/harness";
+import { eventually, preparedSha256, startService, TEST_JWT_SECRET, testTokens, waitForBatch, type TestService } from "../support/harness";
 import { createClient, uploadForm } from "../support/trpc-client";
 
 /**
@@ -91,29 +91,36 @@ describe("bad tokens are refused on every transport", () => {
   let batchId: string;
   let imageId: string;
   let pngDataUrl: string;
+  /** Images the fake holds until the suite ends, so their batch stays running. */
+  const held = new Set<string>();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
 
   beforeAll(async () => {
     fake = await startFakeGemini({
-      answer: () => ({
-        json: {
-          shows: [
-            {
-              venueName: "Token Tavern",
-              dayOfWeek: "friday",
-              startTime: "21:00",
-              endTime: null,
-              date: null,
-              djName: null,
-              vendor: null,
-              description: null,
-              confidence: 0.9,
-            },
-          ],
-          venues: [],
-          djs: [],
-          vendors: [],
-        },
-      }),
+      answer: async (req) => {
+        if (held.has(req.imageSha256)) await released;
+        return {
+          json: {
+            shows: [
+              {
+                venueName: "Token Tavern",
+                dayOfWeek: "friday",
+                startTime: "21:00",
+                endTime: null,
+                date: null,
+                djName: null,
+                vendor: null,
+                description: null,
+                confidence: 0.9,
+              },
+            ],
+            venues: [],
+            djs: [],
+            vendors: [],
+          },
+        };
+      },
     });
     service = await startService({ fake, listen: true });
     const owner = createClient(service.url!, await testTokens.sign({ sub: OWNER, role: "user" }));
@@ -128,6 +135,7 @@ describe("bad tokens are refused on every transport", () => {
     }
   });
   afterAll(async () => {
+    release();
     await service?.close();
     await fake?.close();
   });
@@ -210,5 +218,30 @@ describe("bad tokens are refused on every transport", () => {
     // Image routes answer every refusal like an unknown id, so ids cannot be probed.
     expect(seen.rest.image).toEqual({ status: 404, type: expect.stringMatching(/^application\/json/) });
     expect(seen.newBatches).toBe(0);
+  });
+
+  it("a token that expires while its WebSocket stays open is refused for the next subscription on that socket", async () => {
+    // The socket's context is made once, when it opens; the session's expiry is checked per call.
+    const [image] = await distinctImages(1, "held-open");
+    held.add(await preparedSha256(image!.bytes));
+    const { batchId: running } = await service.app.submit({ owner: OWNER, files: [image!] }, "user");
+    const token = await testTokens.sign({ sub: OWNER, role: "user" }, "3s");
+    const expiresAt = decodeJwt(token).exp! * 1000;
+    let opened = 0;
+    const api = createClient(service.url!, token, { onOpen: () => opened++ });
+    const seen: unknown[] = [];
+    const open = api.client.batch.onProgress.subscribe({ batchId: running }, { onData: (event) => seen.push(event) });
+    try {
+      await eventually(async () => (seen.length > 0 ? true : null));
+      await eventually(async () => (Date.now() > expiresAt + 200 ? true : null), 10_000, 100);
+      const late = await subscribeToEnd(api.client, batchId);
+      expect(late.data).toEqual([]);
+      expect(late.error).toMatchObject({ message: "invalid or expired token", data: { code: "UNAUTHORIZED" } });
+      // Still the first socket: the refusal came from the expiry, not from a reconnect.
+      expect(opened).toBe(1);
+    } finally {
+      open.unsubscribe();
+      await api.close();
+    }
   });
 });
