@@ -144,5 +144,7 @@ describe("secrets never shown", () => {
     expect(log).toMatch(/\[redacted\]/);
     expect(log).not.toContain(KEY);
     expect(log).not.toContain(SECRET);
+    // Nor the bearer token every request of this suite carried.
+    expect(log).not.toContain(adminToken.split(".")[2]);
   });
 });
