@@ -20,6 +20,7 @@ import { createQuotaGate, type QuotaGate } from "./pipeline/quota";
 import { noticePoolShrinks } from "./pipeline/shrink-notice";
 import { defaultRetryPolicy, type RetryPolicy } from "./pipeline/retry-policy";
 import { createHttpApp } from "./http/express-app";
+import { allowedUpgradeOrigin } from "./http/ws-origin";
 import type { Services } from "./services";
 import { defaultSettings } from "./settings/defaults";
 import { createLimiterByPoints } from "./settings/limiter";
@@ -122,7 +123,12 @@ export function createApp(deps: AppDeps) {
       engineKeySet: deps.config.engineKeySet,
     }),
   );
-  const wss = new WebSocketServer({ server, path: "/trpc" });
+  const wss = new WebSocketServer({
+    server,
+    path: "/trpc",
+    // Refused with 403 before the upgrade: no socket, no context, no token read.
+    verifyClient: ({ req }, done) => (allowedUpgradeOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused")),
+  });
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,

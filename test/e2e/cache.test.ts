@@ -99,9 +99,14 @@ describe("the image answer cache", () => {
     const third = await run(user, uploadForm(copies.slice(0, 2)));
     expect(fake.requests).toHaveLength(before);
     const originals = await admin.client.batch.images.query({ batchId: first });
-    expect((await user.client.batch.images.query({ batchId: third })).map((i) => i.cachedFrom)).toEqual(
+    expect((await admin.client.batch.images.query({ batchId: third })).map((i) => i.cachedFrom)).toEqual(
       originals.slice(0, 2).map((i) => i.id),
     );
+    // The matched images are the admin's: the user learns the answer came from the cache, not from which image.
+    expect((await user.client.batch.images.query({ batchId: third })).map((i) => [i.cached, i.cachedFrom])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
   });
 
   it("sends distinct flyers of the same templates to Gemini: none takes another's answer", async () => {

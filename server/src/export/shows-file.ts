@@ -30,12 +30,14 @@ const cell = (value: unknown) =>
 
 /**
  * Shows as CSV: the show's columns, then the extra ones given (review state, sources). A header
- * row always, so an empty export still says what it would hold.
+ * row always, so an empty export still says what it would hold. The cells are text a screenshot
+ * (through the model) chose, so one starting like a formula (`=`, `+`, `-`, `@`) is written with a
+ * leading `'`: a spreadsheet opening the file shows it instead of running it.
  */
 export function showsCsv(shows: ExportedShow[], extra: readonly string[] = []): string {
   const columns = [...SHOW_COLUMNS, ...extra];
   return stringify(
     shows.map((show) => columns.map((c) => cell(show[c]))),
-    { header: true, columns, bom: false },
+    { header: true, columns, bom: false, escape_formulas: true },
   );
 }

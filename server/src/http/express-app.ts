@@ -11,6 +11,7 @@ import { createExportRoutes } from "./export-routes";
 import { createHealthRoutes } from "./health";
 import { createImageRoutes } from "./image-routes";
 import { createRestRoutes } from "./rest-routes";
+import { securityHeaders } from "./security-headers";
 
 export interface HttpAppOptions {
   services: Services;
@@ -24,6 +25,7 @@ export interface HttpAppOptions {
 export function createHttpApp({ services, tokens, createContext, webDist, engineKeySet }: HttpAppOptions) {
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
 
   app.use("/trpc/batch.analyze", uploadSizeGuard(tokens));
   // The role's own limit is checked from Content-Length (upload-guard); a body sent without

@@ -23,6 +23,10 @@ export const publicProcedure = t.procedure;
 export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.user)
     throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.badToken ? "invalid or expired token" : "sign in: send a bearer token" });
+  // A WebSocket's context is made once, when it opens: a token that expired since then must not
+  // go on starting calls on that socket.
+  if (ctx.user.expiresAt && ctx.user.expiresAt.getTime() <= Date.now())
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "invalid or expired token" });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 

@@ -21,6 +21,8 @@ export interface WebServiceOptions {
   answer?: (req: FakeRequest) => FakeReply;
   /** The fake's latency per request, in ms (a number or a function drawing one). */
   latencyMs?: number | (() => number);
+  /** The Gemini key the service is given and the fake accepts (default "test-key"). */
+  apiKey?: string;
   /** Extra environment variables for the service (MAX_RETRIES, GEMINI_RPM, ...), applied last. */
   env?: Record<string, string>;
 }
@@ -61,7 +63,8 @@ export async function startWebService(opts: WebServiceOptions = {}): Promise<Web
   };
   try {
     const otherwise = opts.answer ?? (() => ({ json: { shows: [], venues: [], djs: [], vendors: [] } }));
-    const fake = await startFakeGemini({ latencyMs: opts.latencyMs, answer: await answerWithTruth(opts.flyers ?? [], otherwise) });
+    const apiKey = opts.apiKey ?? "test-key";
+    const fake = await startFakeGemini({ apiKey, latencyMs: opts.latencyMs, answer: await answerWithTruth(opts.flyers ?? [], otherwise) });
     cleanups.push(() => fake.close());
 
     const database = await createTestDatabase();
@@ -72,7 +75,7 @@ export async function startWebService(opts: WebServiceOptions = {}): Promise<Web
 
     const env = loadEnv({
       DATABASE_URL: database.url,
-      GEMINI_API_KEY: "test-key",
+      GEMINI_API_KEY: apiKey,
       GEMINI_BASE_URL: fake.url,
       PORT: "0",
       HOST: "127.0.0.1",

@@ -7,7 +7,7 @@ import {
 } from "@google/generative-ai";
 import { describe, expect, it } from "vitest";
 import { EngineError } from "../types";
-import { classifyGeminiError, parseRetryDelay } from "./classify";
+import { classifyGeminiError, parseRetryDelay, withoutKey } from "./classify";
 
 const URL = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent";
 
@@ -281,5 +281,28 @@ describe("classifyGeminiError", () => {
     // Thrown by response.text() for a blocked answer; not an HTTP failure.
     const result = classifyGeminiError(new GoogleGenerativeAIResponseError("Candidate was blocked due to SAFETY"));
     expect(["permanent", "retryable", "invalidOutput"]).toContain(result.errorClass);
+  });
+});
+
+describe("withoutKey", () => {
+  const key = "AIzaSy-distinctive-key-0123456789";
+
+  it("takes the key out of a message that echoes it verbatim or as a ?key= query, keeping the class and details", () => {
+    const echoed = classifyGeminiError(
+      fetchError(500, "Internal Server Error", { error: { message: `upstream ${URL}?key=${key}&alt=json failed for key ${key}` } }),
+    );
+    expect(echoed.message).toContain(key);
+    const clean = withoutKey(echoed, key);
+    expect(clean.message).not.toContain(key);
+    expect(clean.message).toContain("?key=[redacted]&alt=json");
+    expect(clean).toMatchObject({ errorClass: "retryable", details: { httpStatus: 500 } });
+  });
+
+  it("redacts another key= value too, and returns an error without one unchanged", () => {
+    expect(withoutKey(new EngineError("GET /v1?api_key=other-secret failed", "retryable"), key).message).toBe(
+      "GET /v1?api_key=[redacted] failed",
+    );
+    const plain = new EngineError("Gemini server error 500: overloaded", "retryable");
+    expect(withoutKey(plain, key)).toBe(plain);
   });
 });

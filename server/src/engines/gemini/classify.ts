@@ -45,3 +45,13 @@ export function classifyGeminiError(error: unknown): EngineError {
   // Everything else the SDK throws is transport: DNS, reset connections, bodies cut short.
   return new EngineError(`network error talking to Gemini: ${message}`, "retryable");
 }
+
+/**
+ * The error with the key taken out of its message. The SDK sends the key in a header, but its
+ * messages carry the request URL and the service's error text, and a proxy or a key passed in
+ * `GEMINI_BASE_URL` can echo it back there, as `?key=` or verbatim.
+ */
+export function withoutKey(error: EngineError, apiKey: string): EngineError {
+  const message = error.message.replaceAll(apiKey, "[redacted]").replace(/([?&](?:key|api_key|apiKey)=)[^&\s"']+/gi, "$1[redacted]");
+  return message === error.message ? error : new EngineError(message, error.errorClass, error.details);
+}

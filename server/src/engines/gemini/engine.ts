@@ -1,7 +1,7 @@
 import { GoogleGenerativeAI, type GenerateContentResponse, type GenerativeModel } from "@google/generative-ai";
 import { extractionSchema } from "../../extraction/schema";
 import { EngineError, type Engine, type EngineResult, type EngineUsage, type PreparedImage } from "../types";
-import { classifyGeminiError } from "./classify";
+import { classifyGeminiError, withoutKey } from "./classify";
 import { EXTRACTION_PROMPT } from "./prompt";
 import { extractionResponseSchema } from "./response-schema";
 
@@ -39,18 +39,17 @@ export function createGeminiEngine({ apiKey, model, baseUrl }: GeminiEngineOptio
     async analyze(image: PreparedImage, signal: AbortSignal): Promise<EngineResult> {
       const chosen = image.model ?? model;
       const client = clientFor(chosen);
-      let response: GenerateContentResponse;
       try {
         // `signal` rather than the SDK's `timeout`, whose timer outlives the request.
         const result = await client.generateContent(
           [{ inlineData: { mimeType: image.mimeType, data: Buffer.from(image.bytes).toString("base64") } }, { text: EXTRACTION_PROMPT }],
           { signal },
         );
-        response = result.response;
+        return interpret(result.response, chosen);
       } catch (error) {
-        throw classifyGeminiError(error);
+        // Every message from here is stored with the attempt, logged and shown to clients.
+        throw withoutKey(classifyGeminiError(error), apiKey);
       }
-      return interpret(response, chosen);
     },
   };
 }
