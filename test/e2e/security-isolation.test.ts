@@ -82,6 +82,8 @@ const reportFilter = (owner: string) => ({ owner, from: new Date(Date.now() - 86
 
 const PROCEDURES: Record<string, Probe> = {
   "auth.me": { clean: (b) => b.auth.me.query() },
+  // The same for everyone: which engine the server reads with.
+  "engine.current": { clean: (b) => b.engine.current.query() },
   "batch.analyze": {
     // A's idempotency key from B starts B's own batch; it never hands back A's.
     clean: async (b, f) => {
