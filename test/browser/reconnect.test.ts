@@ -80,4 +80,33 @@ describe("the web app when its server dies mid-batch", () => {
     // Requests made while the server was away fail in the console; nothing else may.
     tab.expectNoConsoleErrors({ allow: [/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to fetch|Failed to load resource/] });
   }, 120_000);
+
+  it("notices a server that hangs with its socket open (no pong) and carries on when it wakes", async () => {
+    const server = servers[0]!;
+    const tab = await newPage(browser, { width: 1280, height: 900 });
+    tabs.push(tab);
+    const { page } = tab;
+    await page.goto(`${server.url}/admin#token=${await testTokens.sign({ sub: "web-hang", role: "admin" })}`);
+    await page.getByRole("heading", { name: "Admin parser" }).waitFor();
+    const files = (await distinctImages(IMAGES, "web-hang")).map((i) => ({ name: i.name, mimeType: "image/png", buffer: i.bytes }));
+    await page.getByLabel("Screenshots", { exact: true }).setInputFiles(files);
+    await page.getByLabel("Workers").selectOption("2");
+    await page.getByRole("button", { name: `Analyse ${IMAGES} screenshots` }).click();
+    await expect.poll(() => progressNow(page), { timeout: 30_000 }).toBeGreaterThan(0);
+
+    // SIGSTOP: frozen, its sockets open, nothing answers on them.
+    server.child.kill("SIGSTOP");
+    const frozenAt = Date.now();
+    const notice = page.getByRole("status").filter({ hasText: "Lost the connection to the server" });
+    try {
+      await notice.waitFor({ timeout: 20_000 });
+    } finally {
+      server.child.kill("SIGCONT");
+    }
+    // A ping every 5 s, 3 s for its pong.
+    expect(Date.now() - frozenAt).toBeLessThan(12_000);
+    await notice.waitFor({ state: "detached", timeout: 15_000 });
+    await expect.poll(() => progressNow(page), { timeout: 60_000 }).toBe(IMAGES);
+    tab.expectNoConsoleErrors({ allow: [/WebSocket connection|Failed to fetch|Failed to load resource/] });
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { createTRPCClient, createWSClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import { isUnauthorized } from "../lib/errors";
+import { PromptlyClosingWebSocket } from "./prompt-close-socket";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -15,6 +16,7 @@ function createClients(token: string, onUnauthorized: () => void) {
   const wsClient = createWSClient({
     url: `${origin.replace(/^http/, "ws")}/trpc`,
     connectionParams: { token },
+    WebSocket: PromptlyClosingWebSocket,
     retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
     // A server that hangs without closing the socket is noticed by its missing pong.
     keepAlive: { enabled: true, intervalMs: 5_000, pongTimeoutMs: 3_000 },
