@@ -37,20 +37,26 @@ describe("the web app when its server dies mid-batch", () => {
     await fake?.close();
   });
 
-  it("says the connection is lost and the batch goes on, then reconnects by itself and finishes", async () => {
-    const first = await startServerProcess(env);
-    servers.push(first);
-    const port = new URL(first.url).port;
+  /** An admin's tab on `server` that has started a batch of IMAGES with 2 workers, once its first image is in. */
+  async function startBatch(server: ServerProcess, sub: string) {
     const tab = await newPage(browser, { width: 1280, height: 900 });
     tabs.push(tab);
     const { page } = tab;
-    await page.goto(`${first.url}/admin#token=${await testTokens.sign({ sub: "web-reconnect", role: "admin" })}`);
+    await page.goto(`${server.url}/admin#token=${await testTokens.sign({ sub, role: "admin" })}`);
     await page.getByRole("heading", { name: "Admin parser" }).waitFor();
-    const files = (await distinctImages(IMAGES, "web-reconnect")).map((i) => ({ name: i.name, mimeType: "image/png", buffer: i.bytes }));
+    const files = (await distinctImages(IMAGES, sub)).map((i) => ({ name: i.name, mimeType: "image/png", buffer: i.bytes }));
     await page.getByLabel("Screenshots", { exact: true }).setInputFiles(files);
     await page.getByLabel("Workers").selectOption("2");
     await page.getByRole("button", { name: `Analyse ${IMAGES} screenshots` }).click();
     await expect.poll(() => progressNow(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    return { tab, page };
+  }
+
+  it("says the connection is lost and the batch goes on, then reconnects by itself and finishes", async () => {
+    const first = await startServerProcess(env);
+    servers.push(first);
+    const port = new URL(first.url).port;
+    const { tab, page } = await startBatch(first, "web-reconnect");
     // Images claimed ahead are "preparing"; only those at the API say "analysing": never more than the workers.
     const tiles = page.getByRole("list", { name: "Images" });
     expect(await tiles.locator(".tile.state-running").count()).toBeLessThanOrEqual(2);
@@ -83,16 +89,7 @@ describe("the web app when its server dies mid-batch", () => {
 
   it("notices a server that hangs with its socket open (no pong) and carries on when it wakes", async () => {
     const server = servers[0]!;
-    const tab = await newPage(browser, { width: 1280, height: 900 });
-    tabs.push(tab);
-    const { page } = tab;
-    await page.goto(`${server.url}/admin#token=${await testTokens.sign({ sub: "web-hang", role: "admin" })}`);
-    await page.getByRole("heading", { name: "Admin parser" }).waitFor();
-    const files = (await distinctImages(IMAGES, "web-hang")).map((i) => ({ name: i.name, mimeType: "image/png", buffer: i.bytes }));
-    await page.getByLabel("Screenshots", { exact: true }).setInputFiles(files);
-    await page.getByLabel("Workers").selectOption("2");
-    await page.getByRole("button", { name: `Analyse ${IMAGES} screenshots` }).click();
-    await expect.poll(() => progressNow(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    const { tab, page } = await startBatch(server, "web-hang");
 
     // SIGSTOP: frozen, its sockets open, nothing answers on them.
     server.child.kill("SIGSTOP");
