@@ -47,6 +47,8 @@ export interface AppDeps {
     pollMs?: number;
     /** Whether the Gemini engine was given a key, for /readyz (undefined: it was built with one). */
     engineKeySet?: boolean;
+    /** The sample screenshots the web app offers on an empty database. */
+    samplesDir?: string;
   };
 }
 
@@ -106,6 +108,7 @@ export function createApp(deps: AppDeps) {
     settings,
     analyzeLimiter: createLimiterByPoints(conn.db, { keyPrefix: "analyze", durationSeconds: 60 }),
     imageLinks: createImageLinks(deps.tokens),
+    samplesDir: deps.config.samplesDir ?? null,
     submit: async (input, role, current) => {
       const result = await submitBatch({ db: conn.db, logger, engine }, input, role, current ?? (await settings.get()));
       dispatcher.kick();

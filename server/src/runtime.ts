@@ -11,6 +11,7 @@ import type { Logger } from "./logger";
 import { createWorkerPool } from "./pool/pool";
 
 const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+const samplesDir = fileURLToPath(new URL("../../samples", import.meta.url));
 
 /** The database the environment asks for: DATABASE_URL, or the embedded one under DATA_DIR. */
 export async function openDatabase(env: Env, logger: Logger) {
@@ -53,6 +54,7 @@ export async function createRuntime(env: Env, logger: Logger) {
       imageTimeoutMs: env.IMAGE_TIMEOUT_MS,
       maxRetries: env.MAX_RETRIES,
       webDist,
+      samplesDir,
       engineKeySet: Boolean(env.GEMINI_API_KEY),
     },
   });

@@ -29,6 +29,8 @@ export interface Services {
   /** Users' batches per minute, for the limit the settings name at the time. */
   analyzeLimiter: LimiterByPoints;
   imageLinks: ImageLinks;
+  /** The sample screenshots for the first-run demo; null: none installed. */
+  samplesDir: string | null;
   /** Stores a batch under the settings read for this submission (read here when not given), and starts it. */
   submit(input: SubmitInput, role: Role, settings?: Settings): Promise<SubmitResult>;
 }

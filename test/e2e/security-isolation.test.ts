@@ -84,6 +84,9 @@ const PROCEDURES: Record<string, Probe> = {
   "auth.me": { clean: (b) => b.auth.me.query() },
   // The same for everyone: which engine the server reads with.
   "engine.current": { clean: (b) => b.engine.current.query() },
+  // The shipped samples are the same for everyone; this service has none, so starting them is refused.
+  "batch.samples": { clean: (b) => b.batch.samples.query() },
+  "batch.analyzeSamples": { clean: (b) => b.batch.analyzeSamples.mutate().catch((error: Error) => error.message) },
   "batch.analyze": {
     // A's idempotency key from B starts B's own batch; it never hands back A's.
     clean: async (b, f) => {

@@ -17,6 +17,7 @@ import { isFinal } from "../batches/use-batch-progress";
 import { ConnectionNotice } from "../batches/connection-notice";
 import { BatchUnavailable, useBatchView } from "../batches/use-batch-view";
 import { explainError } from "../lib/errors";
+import { SampleOffer } from "../batches/sample-offer";
 import { EngineHint } from "../layout/engine-badge";
 import { plural } from "../lib/format";
 
@@ -38,7 +39,10 @@ export function AdminPage() {
           onNew={() => setParams({})}
         />
       ) : (
-        <AdminForm onStarted={(id) => setParams({ batch: id })} />
+        <>
+          <SampleOffer onStarted={(id) => setParams({ batch: id })} />
+          <AdminForm onStarted={(id) => setParams({ batch: id })} />
+        </>
       )}
     </main>
   );

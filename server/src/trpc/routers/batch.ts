@@ -7,6 +7,7 @@ import { cancelBatch, prioritizeBatch, retryFailedImages } from "../../batches/c
 import { streamProgress } from "../../batches/progress-stream";
 import { prioritySchema, workersSchema } from "../../batches/form";
 import { rerunBatch } from "../../batches/rerun";
+import { analyzeSamples, sampleNames } from "../../batches/samples";
 import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
 import { withImageUrls } from "../../images/urls";
 import { cursorSchema } from "../cursor";
@@ -16,6 +17,11 @@ const byId = z.object({ batchId: z.uuid() });
 
 export const batchRouter = router({
   analyze: protectedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, input)),
+
+  /** The shipped sample screenshots, for the first-run demo. */
+  samples: protectedProcedure.query(async ({ ctx }) => ({ names: await sampleNames(ctx.services.samplesDir) })),
+
+  analyzeSamples: protectedProcedure.mutation(({ ctx }) => analyzeSamples(ctx.services, ctx.user)),
 
   onProgress: protectedProcedure
     .input(byId.extend({ lastEventId: z.coerce.number().int().min(-1).nullish() }))
