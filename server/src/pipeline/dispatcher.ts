@@ -129,13 +129,30 @@ export class Dispatcher {
     for (const entry of this.held.values()) if (entry.claim.batchId === batchId) entry.controller.abort(reason);
   }
 
-  /** Stops claiming; attempts under way and images claimed ahead are handed back to the queue. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming. Images claimed ahead go back to the queue at once; requests already at the
+   * API may answer for `graceMs` (their answers are recorded, not thrown away and paid for
+   * again), then whatever is still held is handed back too.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
+    const [claimTimer, leaseTimer] = this.timers;
+    clearInterval(claimTimer);
     this.memory.stop();
     // A claim round under way may still launch what it claimed; launch() aborts those at once.
     await this.pumping;
+    for (const entry of this.held.values()) if (!entry.atApi) entry.controller.abort("server shutting down");
+    const atApi = [...this.held.values()].filter((e) => e.atApi).map((e) => e.done);
+    if (atApi.length > 0 && graceMs > 0) {
+      // Leases are still renewed meanwhile: a grace longer than the lease must not lose them.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled(atApi), deadline]);
+      clearTimeout(timer);
+    }
+    clearInterval(leaseTimer);
     while (this.held.size > 0) {
       for (const entry of this.held.values()) entry.controller.abort("server shutting down");
       await Promise.allSettled([...this.held.values()].map((e) => e.done));
