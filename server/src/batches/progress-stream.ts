@@ -4,6 +4,7 @@ import { FINAL_BATCH_STATUSES, getBatch, listProgressEvents, type Database } fro
 const REREAD_MS = 5_000;
 import type { BatchProgress } from "../pipeline/progress";
 import type { ProgressBus } from "../pipeline/progress-bus";
+import { untilReachable } from "../until-reachable";
 
 /**
  * The stored progress events of a batch after `lastEventId`, then each new one as it is
@@ -28,7 +29,7 @@ export async function* streamProgress(
   try {
     let after = lastEventId ?? -1;
     if (lastEventId === null) {
-      const batch = await getBatch(deps.db, batchId);
+      const batch = await untilReachable(() => getBatch(deps.db, batchId), signal);
       after = batch ? batch.progressSeq - 1 : -1;
     }
     while (!signal?.aborted) {
@@ -42,7 +43,7 @@ export async function* streamProgress(
       wake = null;
       let read = 0;
       for (;;) {
-        const events = await listProgressEvents(deps.db, batchId, after);
+        const events = await untilReachable(() => listProgressEvents(deps.db, batchId, after), signal);
         read += events.length;
         for (const event of events) {
           after = event.seq;
@@ -53,7 +54,11 @@ export async function* streamProgress(
         if (events.length < 500) break;
       }
       // Resumed after the final event (the client saw it, the socket dropped before "stopped").
-      if (read === 0 && FINAL_BATCH_STATUSES.includes((await getBatch(deps.db, batchId))?.status ?? "completed")) return;
+      if (
+        read === 0 &&
+        FINAL_BATCH_STATUSES.includes((await untilReachable(() => getBatch(deps.db, batchId), signal))?.status ?? "completed")
+      )
+        return;
     }
   } finally {
     unsubscribe();

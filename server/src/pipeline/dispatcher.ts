@@ -22,6 +22,7 @@ import type { PipelineMetrics } from "./metrics";
 import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
 import { recordAttempt } from "./record";
+import { untilReachable } from "../until-reachable";
 import type { RetryPolicy } from "./retry-policy";
 
 export interface DispatcherOptions {
@@ -82,6 +83,8 @@ export class Dispatcher {
   private pumpAgain = false;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  /** Aborted when stopping gives up on what it still holds: a record waiting for the database stops waiting. */
+  private readonly giveUp = new AbortController();
   /** Lease length: a whole attempt plus a margin for quota waits and recording. */
   private readonly leaseMs: number;
   /** Each batch's memory peak while its images ran here, stored with its figures. */
@@ -153,6 +156,7 @@ export class Dispatcher {
       clearTimeout(timer);
     }
     clearInterval(leaseTimer);
+    this.giveUp.abort("server shutting down");
     while (this.held.size > 0) {
       for (const entry of this.held.values()) entry.controller.abort("server shutting down");
       await Promise.allSettled([...this.held.values()].map((e) => e.done));
@@ -271,9 +275,13 @@ export class Dispatcher {
     );
     this.resizeAuto(claim.batchId, lane, attempt);
 
-    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)).finally(() =>
-      lane.window.recorded(image),
-    );
+    // The answer is paid for: while the database is away, keep it and record it once it is back,
+    // rather than lose it and ask again after the lease runs out. Recording checks the lease in
+    // its transaction, so a record that comes too late (the image was taken over) changes nothing.
+    const recorded = await untilReachable(
+      () => recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)),
+      this.giveUp.signal,
+    ).finally(() => lane.window.recorded(image));
     o.metrics?.attempt(o.engine.name, attempt, recorded);
     batchLog.attempt(o.logger, claim, attempt);
     const { batch } = recorded;
