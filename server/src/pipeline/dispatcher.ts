@@ -1,4 +1,5 @@
 import {
+  attemptFinished,
   claimImages,
   extendLeases,
   listRunnableBatches,
@@ -278,10 +279,18 @@ export class Dispatcher {
     // The answer is paid for: while the database is away, keep it and record it once it is back,
     // rather than lose it and ask again after the lease runs out. Recording checks the lease in
     // its transaction, so a record that comes too late (the image was taken over) changes nothing.
+    // A try whose COMMIT went through but whose answer was lost with the connection must not be
+    // recorded again (it would mark its own counted attempt as lease_expired): a retry first
+    // checks that the attempt is still open.
+    let tries = 0;
     const recorded = await untilReachable(
-      () => recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)),
+      async () =>
+        tries++ > 0 && (await attemptFinished(o.db, claim.attemptId))
+          ? null
+          : recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)),
       this.giveUp.signal,
     ).finally(() => lane.window.recorded(image));
+    if (!recorded) return;
     o.metrics?.attempt(o.engine.name, attempt, recorded);
     batchLog.attempt(o.logger, claim, attempt);
     const { batch } = recorded;
