@@ -5,7 +5,7 @@ import { eventually, preparedSha256, startService, waitForBatch, type TestServic
 import { distinctImages } from "../support/images";
 
 const IMAGES = 60;
-const TIMEOUT_MS = 1_500;
+const TIMEOUT_MS = 2_500;
 const fastRetries = { maxRetries: 3, baseDelayMs: 20, maxDelayMs: 200, maxRateLimited: 10 };
 const EMPTY = { shows: [], venues: [], djs: [], vendors: [] };
 const RATINGS = ["HATE_SPEECH", "DANGEROUS_CONTENT", "HARASSMENT", "SEXUALLY_EXPLICIT"].map((c) => ({
