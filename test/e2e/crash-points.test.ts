@@ -48,6 +48,8 @@ async function holdBatchLock(db: Database, batchId: string) {
     taken();
     await released;
   });
+  // A test that fails before releasing drops the database under it: that end is expected.
+  done.catch(() => {});
   await locked;
   return async () => {
     release();
@@ -147,7 +149,19 @@ describe("kill -9 of the server process at the points where a batch is mid-trans
 
       // 3. The end: the last image's record, which ends the batch and stores the merge, waits inside its transaction.
       const third = await serve(port);
-      await eventually(async () => ((await getBatch(database.db, batchId))!.succeededImages === IMAGES - 1 ? true : null), 120_000, 100);
+      // Lock only while the last image's request waits at the fake, well inside its timeout: queued
+      // for a retry instead, its claim would wait on the lock and its record never come.
+      await eventually(
+        async () => {
+          const answered = new Set(fake.served.map((s) => s.index));
+          const waiting = fake.requests.some(
+            (r) => r.imageSha256 === lastSha && !answered.has(r.index) && Date.now() - r.arrivedAt < 2_000,
+          );
+          return waiting && (await getBatch(database.db, batchId))!.succeededImages === IMAGES - 1 ? true : null;
+        },
+        180_000,
+        20,
+      );
       release = await holdBatchLock(database.db, batchId);
       const openedAt = Date.now();
       lastMayAnswer = true;

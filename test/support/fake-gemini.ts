@@ -38,6 +38,8 @@ export interface FakeRequest {
   imageSha256: string;
   prompt: string;
   body: any;
+  /** When its headers came in, epoch ms. */
+  arrivedAt: number;
   /**
    * What the fake served this request, once it chose: the reply's `label`, else `json`, the
    * fault's name or `status N`; the fake's own refusals (`invalid-key`, `bad-request`,
@@ -166,7 +168,7 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key");
     const model = decodeURIComponent(route[1] ?? "");
     const { request, violations } = inspect(raw);
-    const fr: FakeRequest = { index: requests.length, model, apiKey: key, ...request, servedAs: null };
+    const fr: FakeRequest = { index: requests.length, model, apiKey: key, ...request, servedAs: null, arrivedAt };
     index = fr.index;
     requests.push(fr);
     const refuse = (label: string, raw: Raw) => {
@@ -271,7 +273,10 @@ function hang(res: ServerResponse, closing: AbortSignal): Promise<void> {
   });
 }
 
-function inspect(raw: string): { request: Omit<FakeRequest, "index" | "model" | "apiKey" | "servedAs">; violations: Violation[] } {
+function inspect(raw: string): {
+  request: Omit<FakeRequest, "index" | "model" | "apiKey" | "servedAs" | "arrivedAt">;
+  violations: Violation[];
+} {
   const violations: Violation[] = [];
   const problem = (field: string, description: string) => violations.push({ field, description });
   let body: any = null;
