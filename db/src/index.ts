@@ -1,5 +1,6 @@
 export * from "./schema";
 export * from "./client";
+export * from "./connection-errors";
 export * from "./embedded";
 export * from "./queries/batches";
 export * from "./queries/images";

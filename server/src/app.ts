@@ -45,6 +45,8 @@ export interface AppDeps {
     /** Folder of the built web client, served at `/` when present. */
     webDist?: string;
     pollMs?: number;
+    /** On stop, how long requests at the engine may take to answer before they are handed back (default 0). */
+    shutdownGraceMs?: number;
     /** Whether the Gemini engine was given a key, for /readyz (undefined: it was built with one). */
     engineKeySet?: boolean;
     /** The sample screenshots the web app offers on an empty database. */
@@ -167,9 +169,14 @@ export function createApp(deps: AppDeps) {
       const { port } = server.address() as AddressInfo;
       return { url: `http://${listenOn.host.includes(":") ? `[${listenOn.host}]` : listenOn.host}:${port}` };
     },
+    /**
+     * Stops claiming, lets the requests at the engine answer within the grace period (the rest,
+     * and what was claimed ahead, go back to the queue for any process) and closes the server.
+     * WebSocket clients are told to reconnect first, so they go elsewhere while this drains.
+     */
     async stop(): Promise<void> {
       wsHandler.broadcastReconnectNotification();
-      await dispatcher.stop();
+      await dispatcher.stop(deps.config.shutdownGraceMs ?? 0);
       stopFollowing();
       stopShrinkNotices();
       await bus.stop();

@@ -29,6 +29,7 @@ describe("loadEnv defaults (DESIGN.md, Environment)", () => {
     expect(env.MAX_CONCURRENCY).toBe(16);
     expect(env.IMAGE_TIMEOUT_MS).toBe(30_000);
     expect(env.MAX_RETRIES).toBe(3);
+    expect(env.SHUTDOWN_GRACE_MS).toBe(8_000);
   });
 
   it("selects the offline engine without a key", () => {

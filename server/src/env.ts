@@ -20,6 +20,8 @@ export const envSchema = z
     MAX_CONCURRENCY: int(1, 256).default(16),
     IMAGE_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     MAX_RETRIES: int(0, 10).default(3),
+    /** On SIGTERM, how long requests already at the engine may take to answer before they are handed back. */
+    SHUTDOWN_GRACE_MS: int(0, 600_000).default(8_000),
     /** Worker threads for image preparation and OCR (default: one per core). */
     WORKER_THREADS: int(1, 64).optional(),
     /** An idle worker thread exits after this long, down to one (0: all stay up). */

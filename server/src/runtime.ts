@@ -53,6 +53,7 @@ export async function createRuntime(env: Env, logger: Logger) {
       maxConcurrency: env.MAX_CONCURRENCY,
       imageTimeoutMs: env.IMAGE_TIMEOUT_MS,
       maxRetries: env.MAX_RETRIES,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       webDist,
       samplesDir,
       engineKeySet: Boolean(env.GEMINI_API_KEY),

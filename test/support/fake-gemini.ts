@@ -38,8 +38,17 @@ export interface FakeRequest {
   imageSha256: string;
   prompt: string;
   body: any;
+  /** When its headers came in, epoch ms. */
+  arrivedAt: number;
+  /**
+   * What the fake served this request, once it chose: the reply's `label`, else `json`, the
+   * fault's name or `status N`; the fake's own refusals (`invalid-key`, `bad-request`,
+   * `quota-window`). A test matches its attempt rows to requests by it.
+   */
+  servedAs: string | null;
 }
-export type FakeReply = { json: unknown } | { fault: FaultName } | { status: number; body: unknown };
+/** `label` names the reply in the request's `servedAs`, for a test that scripts shapes of its own. */
+export type FakeReply = ({ json: unknown } | { fault: FaultName } | { status: number; body: unknown }) & { label?: string };
 export type FaultName =
   | "rate-limit-minute"
   | "rate-limit-day"
@@ -96,6 +105,36 @@ export function perMinute429(retryDelay: string): FakeReply {
   };
 }
 
+export interface MixEntry {
+  /** Relative weight: the shares need not add up to anything. */
+  share: number;
+  reply: FakeReply | ((req: FakeRequest) => FakeReply);
+}
+
+/**
+ * A seeded mix of replies: each request draws an entry by weight, from the seed, the image and
+ * how many requests for that image came before it, so a run serves each image the same sequence
+ * of replies whatever order its requests arrive in.
+ */
+export function seededMix(seed: number, entries: MixEntry[]): Answerer {
+  const total = entries.reduce((sum, e) => sum + e.share, 0);
+  const asked = new Map<string, number>();
+  return (req) => {
+    const nth = asked.get(req.imageSha256) ?? 0;
+    asked.set(req.imageSha256, nth + 1);
+    const digest = createHash("sha256").update(`${seed}:${req.imageSha256}:${nth}`).digest();
+    const point = (digest.readUInt32BE(0) / 2 ** 32) * total;
+    let below = 0;
+    const entry =
+      entries.find((e) => {
+        below += e.share;
+        return point < below;
+      }) ?? entries.at(-1);
+    if (!entry) throw new Error("seededMix needs at least one entry");
+    return typeof entry.reply === "function" ? entry.reply(req) : entry.reply;
+  };
+}
+
 type Raw = { status: number; body: unknown };
 type Violation = { field: string; description: string };
 
@@ -129,15 +168,19 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key");
     const model = decodeURIComponent(route[1] ?? "");
     const { request, violations } = inspect(raw);
-    const fr: FakeRequest = { index: requests.length, model, apiKey: key, ...request };
+    const fr: FakeRequest = { index: requests.length, model, apiKey: key, ...request, servedAs: null, arrivedAt };
     index = fr.index;
     requests.push(fr);
+    const refuse = (label: string, raw: Raw) => {
+      fr.servedAs = label;
+      send(res, raw);
+    };
 
-    if (key !== apiKey) return send(res, invalidKey(key));
-    if (model !== acceptedModel) return send(res, unknownModel(model));
-    if (violations.length > 0) return send(res, badRequest(violations));
+    if (key !== apiKey) return refuse("invalid-key", invalidKey(key));
+    if (model !== acceptedModel) return refuse("unknown-model", unknownModel(model));
+    if (violations.length > 0) return refuse("bad-request", badRequest(violations));
     const waitSeconds = window?.admit(Date.now()) ?? 0;
-    if (waitSeconds > 0) return send(res, quotaExceeded("minute", model, window?.limit ?? 0, waitSeconds));
+    if (waitSeconds > 0) return refuse("quota-window", quotaExceeded("minute", model, window?.limit ?? 0, waitSeconds));
 
     const delay = typeof latency === "function" ? latency(fr) : latency;
     if (delay > 0) await sleep(delay, undefined, { signal: closing.signal }).catch(() => {});
@@ -145,8 +188,9 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     try {
       reply = await answer(fr);
     } catch (err) {
-      return send(res, apiError(500, "INTERNAL", `fake Gemini answerer threw: ${String(err)}`));
+      return refuse("answerer-threw", apiError(500, "INTERNAL", `fake Gemini answerer threw: ${String(err)}`));
     }
+    fr.servedAs = reply.label ?? ("json" in reply ? "json" : "fault" in reply ? reply.fault : `status ${reply.status}`);
     if ("fault" in reply && reply.fault === "hang") return hang(res, closing.signal);
     send(res, render(reply, fr, opts.rpm));
   }
@@ -229,7 +273,10 @@ function hang(res: ServerResponse, closing: AbortSignal): Promise<void> {
   });
 }
 
-function inspect(raw: string): { request: Omit<FakeRequest, "index" | "model" | "apiKey">; violations: Violation[] } {
+function inspect(raw: string): {
+  request: Omit<FakeRequest, "index" | "model" | "apiKey" | "servedAs" | "arrivedAt">;
+  violations: Violation[];
+} {
   const violations: Violation[] = [];
   const problem = (field: string, description: string) => violations.push({ field, description });
   let body: any = null;

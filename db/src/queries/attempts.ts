@@ -32,6 +32,12 @@ export async function finishAttempt(db: Executor, end: AttemptEnd) {
     .where(eq(attempts.id, end.attemptId));
 }
 
+/** Whether an attempt has its end recorded (by its own process, or closed when its image was taken over). */
+export async function attemptFinished(db: Executor, attemptId: number): Promise<boolean> {
+  const [row] = await db.select({ outcome: attempts.outcome }).from(attempts).where(eq(attempts.id, attemptId));
+  return row !== undefined && row.outcome !== "running";
+}
+
 export async function listAttempts(db: Executor, batchId: string) {
   return db.select().from(attempts).where(eq(attempts.batchId, batchId)).orderBy(attempts.id);
 }

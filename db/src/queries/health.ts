@@ -51,3 +51,14 @@ export async function imageQueueDepth(db: Executor): Promise<QueueDepth> {
   const of = (status: string) => rows.find((r) => r.status === status)?.n ?? 0;
   return { queued: of("queued"), running: of("running") };
 }
+
+/**
+ * Sessions on this database waiting for a row or table lock now (advisory locks aside): work
+ * held up behind a long transaction, as an operator or a test sees it.
+ */
+export async function sessionsWaitingForLocks(db: Executor): Promise<number> {
+  const rows = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock' and wait_event <> 'advisory'`);
+  return rows[0]?.n ?? 0;
+}

@@ -1,6 +1,7 @@
 import { FINAL_BATCH_STATUSES, getBatch, listProgressEvents, type Database, type ProgressNotice } from "@showscan/db";
 import type { BatchProgress } from "../pipeline/progress";
 import type { ProgressBus } from "../pipeline/progress-bus";
+import { untilReachable } from "../until-reachable";
 
 /** Reads again this often even without a notice: a lost LISTEN connection must not stall a stream. */
 const REREAD_MS = 5_000;
@@ -35,7 +36,7 @@ export async function* streamProgress(
   try {
     let after = lastEventId ?? -1;
     if (lastEventId === null) {
-      const batch = await getBatch(deps.db, batchId);
+      const batch = await untilReachable(() => getBatch(deps.db, batchId), signal);
       after = batch ? batch.progressSeq - 1 : -1;
     }
     while (!signal?.aborted) {
@@ -67,7 +68,7 @@ export async function* streamProgress(
       inbox.length = 0;
       let read = 0;
       for (;;) {
-        const events = await listProgressEvents(deps.db, batchId, after);
+        const events = await untilReachable(() => listProgressEvents(deps.db, batchId, after), signal);
         read += events.length;
         for (const event of events) {
           after = event.seq;
@@ -78,7 +79,11 @@ export async function* streamProgress(
         if (events.length < 500) break;
       }
       // Resumed after the final event (the client saw it, the socket dropped before "stopped").
-      if (read === 0 && FINAL_BATCH_STATUSES.includes((await getBatch(deps.db, batchId))?.status ?? "completed")) return;
+      if (
+        read === 0 &&
+        FINAL_BATCH_STATUSES.includes((await untilReachable(() => getBatch(deps.db, batchId), signal))?.status ?? "completed")
+      )
+        return;
     }
   } finally {
     unsubscribe();

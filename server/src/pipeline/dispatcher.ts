@@ -1,4 +1,5 @@
 import {
+  attemptFinished,
   claimImages,
   extendLeases,
   listRunnableBatches,
@@ -22,6 +23,7 @@ import type { PipelineMetrics } from "./metrics";
 import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
 import { recordAttempt } from "./record";
+import { untilReachable } from "../until-reachable";
 import type { RetryPolicy } from "./retry-policy";
 
 export interface DispatcherOptions {
@@ -82,6 +84,8 @@ export class Dispatcher {
   private pumpAgain = false;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  /** Aborted when stopping gives up on what it still holds: a record waiting for the database stops waiting. */
+  private readonly giveUp = new AbortController();
   /** Lease length: a whole attempt plus a margin for quota waits and recording. */
   private readonly leaseMs: number;
   /** Each batch's memory peak while its images ran here, stored with its figures. */
@@ -129,13 +133,31 @@ export class Dispatcher {
     for (const entry of this.held.values()) if (entry.claim.batchId === batchId) entry.controller.abort(reason);
   }
 
-  /** Stops claiming; attempts under way and images claimed ahead are handed back to the queue. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming. Images claimed ahead go back to the queue at once; requests already at the
+   * API may answer for `graceMs` (their answers are recorded, not thrown away and paid for
+   * again), then whatever is still held is handed back too.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
+    const [claimTimer, leaseTimer] = this.timers;
+    clearInterval(claimTimer);
     this.memory.stop();
     // A claim round under way may still launch what it claimed; launch() aborts those at once.
     await this.pumping;
+    for (const entry of this.held.values()) if (!entry.atApi) entry.controller.abort("server shutting down");
+    const atApi = [...this.held.values()].filter((e) => e.atApi).map((e) => e.done);
+    if (atApi.length > 0 && graceMs > 0) {
+      // Leases are still renewed meanwhile: a grace longer than the lease must not lose them.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled(atApi), deadline]);
+      clearTimeout(timer);
+    }
+    clearInterval(leaseTimer);
+    this.giveUp.abort("server shutting down");
     while (this.held.size > 0) {
       for (const entry of this.held.values()) entry.controller.abort("server shutting down");
       await Promise.allSettled([...this.held.values()].map((e) => e.done));
@@ -254,9 +276,21 @@ export class Dispatcher {
     );
     this.resizeAuto(claim.batchId, lane, attempt);
 
-    const recorded = await recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)).finally(() =>
-      lane.window.recorded(image),
-    );
+    // The answer is paid for: while the database is away, keep it and record it once it is back,
+    // rather than lose it and ask again after the lease runs out. Recording checks the lease in
+    // its transaction, so a record that comes too late (the image was taken over) changes nothing.
+    // A try whose COMMIT went through but whose answer was lost with the connection must not be
+    // recorded again (it would mark its own counted attempt as lease_expired): a retry first
+    // checks that the attempt is still open.
+    let tries = 0;
+    const recorded = await untilReachable(
+      async () =>
+        tries++ > 0 && (await attemptFinished(o.db, claim.attemptId))
+          ? null
+          : recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)),
+      this.giveUp.signal,
+    ).finally(() => lane.window.recorded(image));
+    if (!recorded) return;
     o.metrics?.attempt(o.engine.name, attempt, recorded);
     batchLog.attempt(o.logger, claim, attempt);
     const { batch } = recorded;
