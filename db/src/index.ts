@@ -2,6 +2,7 @@ export * from "./schema";
 export * from "./client";
 export * from "./embedded";
 export * from "./queries/batches";
+export * from "./queries/batch-intake";
 export * from "./queries/images";
 export * from "./queries/window";
 export * from "./queries/attempts";

@@ -11,6 +11,7 @@ import { createExportRoutes } from "./export-routes";
 import { createHealthRoutes } from "./health";
 import { createImageRoutes } from "./image-routes";
 import { createRestRoutes } from "./rest-routes";
+import { streamedUpload } from "./streamed-upload";
 
 export interface HttpAppOptions {
   services: Services;
@@ -25,7 +26,7 @@ export function createHttpApp({ services, tokens, createContext, webDist, engine
   const app = express();
   app.disable("x-powered-by");
 
-  app.use("/trpc/batch.analyze", uploadSizeGuard(tokens));
+  app.use("/trpc/batch.analyze", uploadSizeGuard(tokens), streamedUpload);
   // The role's own limit is checked from Content-Length (upload-guard); a body sent without
   // one is still cut off at the largest limit there is.
   app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext, maxBodySize: MAX_UPLOAD_BYTES }));

@@ -5,7 +5,7 @@ import { findVisibleBatch } from "../../batches/access";
 import { analyzeBatch } from "../../batches/analyze";
 import { cancelBatch, prioritizeBatch, retryFailedImages } from "../../batches/commands";
 import { streamProgress } from "../../batches/progress-stream";
-import { prioritySchema, workersSchema } from "../../batches/form";
+import { prioritySchema, streamedForm, workersSchema } from "../../batches/form";
 import { rerunBatch } from "../../batches/rerun";
 import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
 import { withImageUrls } from "../../images/urls";
@@ -15,7 +15,9 @@ import { adminProcedure, protectedProcedure, router } from "../trpc";
 const byId = z.object({ batchId: z.uuid() });
 
 export const batchRouter = router({
-  analyze: protectedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, input)),
+  analyze: protectedProcedure
+    .input(streamedForm)
+    .mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, { body: input, contentType: ctx.uploadContentType })),
 
   onProgress: protectedProcedure
     .input(byId.extend({ lastEventId: z.coerce.number().int().min(-1).nullish() }))

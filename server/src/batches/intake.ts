@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import { insertBatchImage, type Executor } from "@showscan/db";
+import type { UploadLimits } from "./limits";
+import type { IncomingFile } from "./multipart";
+import { safeFileName } from "./file-names";
+import { sniffImageType } from "./sniff";
+
+export interface Rejection {
+  fileName: string;
+  reason: string;
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/**
+ * Checks each file of an upload on its own and stores the good ones at once, in the batch's
+ * transaction: one bad file is named with its reason and never sinks the rest, and only one
+ * file's bytes are held at a time.
+ */
+export class BatchIntake {
+  readonly rejected: Rejection[];
+  stored = 0;
+  private bytes = 0;
+  /** Image ids by content hash: a second copy of the same bytes is stored as its duplicate. */
+  private readonly byHash = new Map<string, string>();
+
+  constructor(
+    private readonly tx: Executor,
+    private readonly batchId: string,
+    private readonly limits: UploadLimits,
+    refused: Rejection[] = [],
+  ) {
+    this.rejected = [...refused];
+  }
+
+  async add(file: IncomingFile): Promise<void> {
+    const fileName = safeFileName(file.name);
+    const reject = (reason: string) => void this.rejected.push({ fileName, reason });
+    const { maxFiles, maxFileBytes, maxBatchBytes } = this.limits;
+    if (this.stored >= maxFiles) return reject(`too many files: at most ${maxFiles} per batch`);
+    if (file.truncated || file.bytes.byteLength > maxFileBytes) {
+      const size = file.truncated ? `over ${mb(maxFileBytes)}` : mb(file.bytes.byteLength);
+      return reject(`too large: ${size}, at most ${mb(maxFileBytes)} per file`);
+    }
+    if (this.bytes + file.bytes.byteLength > maxBatchBytes) return reject(`batch too large: at most ${mb(maxBatchBytes)} in all`);
+    const type = await sniffImageType(file.bytes);
+    if (!type.ok) return reject(type.reason);
+    const content = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+    const sha256 = createHash("sha256").update(content).digest("hex");
+    const id = await insertBatchImage(this.tx, {
+      batchId: this.batchId,
+      position: this.stored,
+      fileName,
+      mimeType: type.mimeType,
+      content,
+      sha256,
+      duplicateOf: this.byHash.get(sha256) ?? null,
+    });
+    if (!this.byHash.has(sha256)) this.byHash.set(sha256, id);
+    this.stored += 1;
+    this.bytes += file.bytes.byteLength;
+  }
+}
