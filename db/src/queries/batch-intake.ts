@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { batches, images, type BatchRow } from "../schema";
 import type { NewBatch, NewImage } from "./batches";
@@ -32,7 +32,9 @@ export async function insertBatchImage(
       fileName: image.fileName,
       mimeType: image.mimeType,
       byteSize: image.content.byteLength,
-      content: image.content,
+      // As base64 text, decoded by Postgres: the driver would send a Buffer as hex, twice its
+      // size, and an upload stores hundreds of these one after another.
+      content: sql`decode(${image.content.toString("base64")}, 'base64')`,
       sha256: image.sha256,
       duplicateOf: image.duplicateOf,
       status: image.duplicateOf ? "duplicate" : "queued",

@@ -4,8 +4,8 @@ import { TRPCError } from "@trpc/server";
 import type { Services } from "../services";
 import type { User } from "../auth/tokens";
 import { analyzeOptions } from "./form";
-import { uploadLimits } from "./limits";
-import { MultipartError, readMultipartImages } from "./multipart";
+import { uploadBodyLimit, uploadLimits } from "./limits";
+import { BodyTooLargeError, MultipartError, readMultipartImages } from "./multipart";
 import { overBatchRate } from "./rate-limit";
 import { SubmitError } from "./submit";
 
@@ -27,7 +27,8 @@ export async function analyzeBatch(services: Services, user: User, upload: Strea
   const settings = await services.settings.get();
   const fields: Record<string, string> = {};
   const body = Readable.fromWeb(upload.body as NodeReadableStream<Uint8Array>);
-  const files = readMultipartImages(body, upload.contentType, uploadLimits(user.role, settings), fields);
+  const limits = { maxFileBytes: uploadLimits(user.role, settings).maxFileBytes, maxBodyBytes: uploadBodyLimit(user.role) };
+  const files = readMultipartImages(body, upload.contentType, limits, fields);
   try {
     return await services.submitUpload(
       {
@@ -45,6 +46,7 @@ export async function analyzeBatch(services: Services, user: User, upload: Strea
   } catch (error) {
     if (error instanceof SubmitError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
     if (error instanceof TRPCError) throw error;
+    if (error instanceof BodyTooLargeError) throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: error.message });
     if (error instanceof MultipartError) throw new TRPCError({ code: "BAD_REQUEST", message: `unreadable upload: ${error.message}` });
     throw error;
   }

@@ -1,5 +1,5 @@
 import { on } from "node:events";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable, Transform } from "node:stream";
 import busboy from "busboy";
 
 export interface IncomingFile {
@@ -12,6 +12,15 @@ export interface IncomingFile {
 export interface MultipartLimits {
   /** Bytes kept of one file; a longer one arrives `truncated`. */
   maxFileBytes: number;
+  /** The whole body: past it the upload is refused with BodyTooLargeError. */
+  maxBodyBytes: number;
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`upload too large: at most ${Math.round(limitBytes / 1024 / 1024)} MB`);
+    this.name = "BodyTooLargeError";
+  }
 }
 
 /** The body is not a readable multipart form (a missing boundary, a part cut off). */
@@ -46,12 +55,15 @@ export async function* readMultipartImages(
   parser.on("field", (name, value) => {
     fields[name] = value;
   });
-  let bodyError: unknown = null;
-  body.on("error", (error) => {
-    bodyError = error;
-    parser.destroy(error);
+  let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.byteLength;
+      done(received > limits.maxBodyBytes ? new BodyTooLargeError(limits.maxBodyBytes) : null, chunk);
+    },
   });
-  body.pipe(parser);
+  // Whatever fails first (the body, the count, the parser) fails the parser, and so the loop below.
+  pipeline(body, counter, parser, () => {});
   let ended = false;
   try {
     for await (const [field, stream, info] of on(parser, "file", { close: ["close"] }) as AsyncIterable<
@@ -67,13 +79,9 @@ export async function* readMultipartImages(
     }
     ended = true;
   } catch (error) {
-    // The body's own failure (cut off at the size limit, the client gone) passes as it is.
-    throw error === bodyError ? error : new MultipartError((error as Error).message);
+    throw error instanceof BodyTooLargeError ? error : new MultipartError((error as Error).message);
   } finally {
     // A consumer that stopped early (a refused upload) reads no more of the body.
-    if (!ended) {
-      body.unpipe(parser);
-      body.destroy();
-    }
+    if (!ended) body.destroy();
   }
 }
