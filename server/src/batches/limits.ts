@@ -25,6 +25,9 @@ export function uploadLimits(role: Role, settings: Pick<Settings, "userMaxFiles"
   return role === "user" ? { ...UPLOAD_LIMITS.user, maxFiles: settings.userMaxFiles } : { ...UPLOAD_LIMITS.admin };
 }
 
+/** The most pixels an image may have: past it, decoding alone would take gigabytes (a decompression bomb). */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
 export const ACCEPTED_TYPES: Record<string, string> = {
   "image/jpeg": "JPEG",
   "image/png": "PNG",

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { MAX_INPUT_PIXELS } from "../batches/limits";
 import sharp, { type OutputInfo } from "sharp";
 import phash from "sharp-phash";
 import { fingerprintOf } from "./fingerprint";
@@ -35,7 +36,7 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let result: { data: Buffer; info: OutputInfo };
   try {
-    result = await sharp(input, { failOn: "error", limitInputPixels: 100_000_000 })
+    result = await sharp(input, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: "inside", withoutEnlargement: true })
       .flatten({ background: "#ffffff" })
