@@ -10,7 +10,8 @@ export interface Rejection {
   reason: string;
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+/** Megabytes as a person reads them: "10 MB", and "10.8 MB" for a file just over it (never "10 MB, at most 10 MB"). */
+const mb = (bytes: number) => `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
 
 /**
  * Checks each file of an upload on its own and stores the good ones at once, in the batch's
