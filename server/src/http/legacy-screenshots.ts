@@ -46,10 +46,10 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 type Decoded = { ok: true; bytes: Uint8Array; declaredType: string | null } | { ok: false; reason: string };
 
-function decodeBase64(data: string, what: string): Decoded {
+function decodeBase64(data: string, what: { empty: string; malformed: string }): Decoded {
   const clean = data.replace(/\s+/g, "");
-  if (clean === "") return { ok: false, reason: `empty ${what}` };
-  if (!BASE64.test(clean) || clean.length % 4 === 1) return { ok: false, reason: `the ${what}'s base64 is malformed` };
+  if (clean === "") return { ok: false, reason: what.empty };
+  if (!BASE64.test(clean) || clean.length % 4 === 1) return { ok: false, reason: what.malformed };
   return { ok: true, bytes: Buffer.from(clean, "base64"), declaredType: null };
 }
 
@@ -59,12 +59,12 @@ export function decodeScreenshot(value: unknown): Decoded {
   if (!value.startsWith("data:")) {
     if (/^\s*[a-z][a-z0-9+.-]*:/i.test(value))
       return { ok: false, reason: "neither a data URL (data:image/...;base64,...) nor base64 image data" };
-    return decodeBase64(value, "base64 data");
+    return decodeBase64(value, { empty: "empty base64 data", malformed: "the base64 is malformed" });
   }
   const comma = value.indexOf(",");
   const params = comma < 0 ? [] : value.slice(5, comma).split(";");
   if (params.length < 2 || params.at(-1)?.toLowerCase() !== "base64") return { ok: false, reason: "not a base64 data URL" };
-  const decoded = decodeBase64(value.slice(comma + 1), "data URL");
+  const decoded = decodeBase64(value.slice(comma + 1), { empty: "empty data URL", malformed: "the data URL's base64 is malformed" });
   return decoded.ok ? { ...decoded, declaredType: (params[0] || "").toLowerCase() || null } : decoded;
 }
 
