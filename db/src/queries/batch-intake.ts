@@ -19,14 +19,20 @@ export async function insertBatch(tx: Executor, owner: string, options: BatchOpt
   return batch;
 }
 
-/** Stores one upload's bytes; a copy of an earlier image of the batch is a duplicate of it. */
-export async function insertBatchImage(
-  tx: Executor,
-  image: NewImage & { batchId: string; position: number; duplicateOf: string | null },
-): Promise<string> {
-  const [row] = await tx
-    .insert(images)
-    .values({
+export interface NewBatchImage extends NewImage {
+  id: string;
+  batchId: string;
+  position: number;
+  /** The image of the same batch with the same bytes, or null. */
+  duplicateOf: string | null;
+}
+
+/** Stores uploads' bytes in one statement; a copy of an earlier image of the batch is a duplicate of it. */
+export async function insertBatchImages(tx: Executor, rows: NewBatchImage[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insert(images).values(
+    rows.map((image) => ({
+      id: image.id,
       batchId: image.batchId,
       position: image.position,
       fileName: image.fileName,
@@ -37,11 +43,9 @@ export async function insertBatchImage(
       content: sql`decode(${image.content.toString("base64")}, 'base64')`,
       sha256: image.sha256,
       duplicateOf: image.duplicateOf,
-      status: image.duplicateOf ? "duplicate" : "queued",
-    })
-    .returning({ id: images.id });
-  if (!row) throw new Error("insertBatchImage: no row returned");
-  return row.id;
+      status: image.duplicateOf ? ("duplicate" as const) : ("queued" as const),
+    })),
+  );
 }
 
 /** Sets the options read with the upload and its image count, once every file is stored. */

@@ -22,7 +22,7 @@ export type UploadFile = IncomingFile;
 export interface SubmitInput {
   owner: string;
   files: UploadFile[];
-  /** Files refused before their bytes were read in full (too large while streaming). */
+  /** Files refused before they reached the upload checks (REST screenshots that decode to nothing). */
   refused?: Rejection[];
   /** Unset: the defaultWorkers setting. */
   workers?: number | "auto";
@@ -105,6 +105,7 @@ export async function submitUpload(
       const opened = await insertBatch(tx, request.owner, { ...fixed, mode: settings.defaultMode, workers: settings.defaultWorkers });
       const intake = new BatchIntake(tx, opened.id, uploadLimits(role, settings), request.refused);
       for await (const file of request.files) await intake.add(file);
+      await intake.flush();
       const input = await request.options();
       idempotencyKey = input.idempotencyKey ?? null;
       if (idempotencyKey) {

@@ -43,7 +43,11 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    return { ok: false, reason: `cannot decode image: ${(error as Error).message}` };
+    // libvips keeps one error buffer for all its threads: a damaged file sometimes comes back as
+    // a bare "Unknown error", which would tell the person nothing.
+    const said = (error as Error).message.split("\n")[0] ?? "";
+    const why = /^unknown error$/i.test(said.trim()) ? "the file is damaged or cut off" : said;
+    return { ok: false, reason: `cannot decode image: ${why}` };
   }
   // Both from the prepared image, so a copy's hashes depend only on what it shows, not its size.
   const [bits, fingerprint] = await Promise.all([phash(result.data), fingerprintOf(result.data)]);
