@@ -3,6 +3,7 @@ export * from "./client";
 export * from "./connection-errors";
 export * from "./embedded";
 export * from "./queries/batches";
+export * from "./queries/batch-intake";
 export * from "./queries/images";
 export * from "./queries/window";
 export * from "./queries/attempts";

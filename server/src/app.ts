@@ -14,7 +14,7 @@ import { appRouter } from "./trpc/routers/index";
 import type { Engine } from "./engines/types";
 import type { Logger } from "./logger";
 import type { WorkerPool } from "./pool/pool";
-import { submitBatch } from "./batches/submit";
+import { submitBatch, submitUpload } from "./batches/submit";
 import { Dispatcher } from "./pipeline/dispatcher";
 import { createQuotaGate, type QuotaGate } from "./pipeline/quota";
 import { noticePoolShrinks } from "./pipeline/shrink-notice";
@@ -113,6 +113,11 @@ export function createApp(deps: AppDeps) {
     samplesDir: deps.config.samplesDir ?? null,
     submit: async (input, role, current) => {
       const result = await submitBatch({ db: conn.db, logger, engine }, input, role, current ?? (await settings.get()));
+      dispatcher.kick();
+      return result;
+    },
+    submitUpload: async (request, role, current) => {
+      const result = await submitUpload({ db: conn.db, logger, engine }, request, role, current);
       dispatcher.kick();
       return result;
     },

@@ -1,7 +1,7 @@
 import type { Database } from "@showscan/db";
 import type { ImageLinks } from "./auth/image-links";
 import type { Role } from "./batches/limits";
-import type { SubmitInput, SubmitResult } from "./batches/submit";
+import type { SubmitInput, SubmitResult, UploadRequest } from "./batches/submit";
 import type { Engine } from "./engines/types";
 import type { Logger } from "./logger";
 import type { Dispatcher } from "./pipeline/dispatcher";
@@ -33,4 +33,6 @@ export interface Services {
   samplesDir: string | null;
   /** Stores a batch under the settings read for this submission (read here when not given), and starts it. */
   submit(input: SubmitInput, role: Role, settings?: Settings): Promise<SubmitResult>;
+  /** The same for an upload whose files and options arrive as it streams in. */
+  submitUpload(request: UploadRequest, role: Role, settings: Settings): Promise<SubmitResult>;
 }

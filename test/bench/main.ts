@@ -11,12 +11,19 @@ import { measureQueuedMemory, type QueuedMemoryResult } from "./parts/queued-mem
 import { measureRateLimit, type RateLimitResult } from "./parts/rate-limit";
 import { measureSubscribers, type SubscribersResult } from "./parts/subscribers";
 import { measureThroughput, type ThroughputResult } from "./parts/throughput";
+import {
+  describeUploadMemory,
+  measureUploadMemory,
+  UPLOAD_MEMORY_TARGET_MB,
+  uploadMemoryRow,
+  type UploadMemoryResult,
+} from "./parts/upload-memory";
 import { command, commit, HOW_IT_MEASURES, machine, markdownTable, SUMMARY_HEADERS, summaryCells, textTable, type Row } from "./report";
 import { runBatch } from "./run-batch";
 import { describeSettings, settings as s } from "./settings";
 
 /**
- * `npm run bench`: one run of the throughput benchmark (issue 9's parts 1 to 7), one summary
+ * `npm run bench`: one run of the throughput benchmark (issue 9's parts 1 to 7, and part 8: memory while an upload streams in), one summary
  * table, and BENCHMARKS.md rewritten with it. BENCHMARKS.md says how each figure is measured.
  */
 
@@ -81,6 +88,8 @@ const processes: ProcessesResult | null =
   s.processesImages > 0
     ? await timed("part 7, one process and two", () => measureProcesses(tiny.slice(0, s.processesImages), s.processesWorkers))
     : null;
+const upload: UploadMemoryResult | null =
+  s.uploadImages > 0 ? await timed("part 8, upload memory", () => measureUploadMemory(s.uploadImages)) : null;
 const [oneProcess, twoProcesses] = processes?.runs ?? [];
 const processRatio = oneProcess && twoProcesses ? twoProcesses.imagesPerSecond / oneProcess.imagesPerSecond : Number.NaN;
 
@@ -144,6 +153,8 @@ if (processes) {
       `; two / one = ${f2(processRatio)}`,
   );
 }
+
+if (upload) detail.push("", describeUploadMemory(upload));
 
 const eff = (w: number | "auto"): Row => {
   const run = efficiency.runs.find((r) => r.workers === w);
@@ -214,6 +225,9 @@ const rows: Row[] = [
     target: ">= 1.7",
     pass: processes ? processRatio >= 1.7 : null,
   },
+  upload
+    ? uploadMemoryRow(upload)
+    : { measurement: "upload of 2 MB images: server peak RSS (MB)", figure: null, target: `< ${UPLOAD_MEMORY_TARGET_MB}`, pass: null },
 ];
 
 const loadAfter = os.loadavg();

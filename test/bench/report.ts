@@ -112,6 +112,14 @@ its response was written (\`served\`). Wall-clock stamps have sub-millisecond re
   (\`batch.analyze\`, skipCache) to the first process, each process capped at 4 requests at the API
   (\`MAX_CONCURRENCY=4\`), 300 ms fake latency: images / (uploads sent to the benchmark seeing every
   batch final); the table gives two processes' rate / one's. \`BENCH_PROCESSES_IMAGES=0\` skips it.
+- **Upload memory (part 8).** \`showscan serve\` as its own OS process on an embedded Postgres of its
+  own; an admin uploads 500 generated 2 MB images (noise in uncompressed PNGs, 1 GB in all) in one
+  \`batch.analyze\` through the typed tRPC client, as FormData of file-backed blobs (the sender
+  holds none of it in memory). The server's resident memory is read from \`/proc/<pid>/status\`:
+  VmRSS before the upload and every 50 ms during it, and the figure is the kernel's high-water
+  mark (VmHWM) when the upload was answered, so no peak between samples is missed. The batch is
+  cancelled afterwards. \`BENCH_UPLOAD_IMAGES\` sets the count (0 skips it);
+  \`npm run bench:part -w @showscan/test -- upload-memory\` runs this part alone.
 
 Only measured figures are printed; nothing is estimated. The machine line above says what it ran
 on; figures from a machine shared with other work are lower than a quiet machine's.

@@ -32,6 +32,8 @@ export const settings = {
   /** Part 7: this many of the throughput images through one `showscan serve` process, then two (0: skip). */
   processesImages: num("BENCH_PROCESSES_IMAGES", 200),
   processesWorkers: num("BENCH_PROCESSES_WORKERS", 5),
+  /** Part 8: generated 2 MB images in one admin upload to a `showscan serve` process (0: skip). */
+  uploadImages: num("BENCH_UPLOAD_IMAGES", 500),
   /** Part 6: WebSocket subscribers on one running batch. */
   subscribers: num("BENCH_SUBSCRIBERS", 200),
   subscriberImages: num("BENCH_SUBSCRIBER_IMAGES", 100),

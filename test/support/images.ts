@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 
 /** Small distinct PNG screenshots: cheap stand-ins where the content does not matter. */
@@ -23,5 +24,12 @@ export async function reshared(bytes: Uint8Array, { scale = 0.8, quality = 70 } 
   return sharp(bytes)
     .resize(Math.round(width * scale))
     .jpeg({ quality })
+    .toBuffer();
+}
+
+/** A PNG of random noise, `side` pixels square and stored uncompressed: about side² × 3 bytes, every one distinct. */
+export async function noisePng(side: number): Promise<Buffer> {
+  return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } })
+    .png({ compressionLevel: 0 })
     .toBuffer();
 }

@@ -1,28 +1,53 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { TRPCError } from "@trpc/server";
-import { findBatchByIdempotencyKey } from "@showscan/db";
 import type { Services } from "../services";
 import type { User } from "../auth/tokens";
-import { readAnalyzeForm } from "./form";
+import { analyzeOptions } from "./form";
+import { uploadBodyLimit, uploadLimits } from "./limits";
+import { BodyTooLargeError, MultipartError, readMultipartImages } from "./multipart";
 import { overBatchRate } from "./rate-limit";
 import { SubmitError } from "./submit";
 
+export interface StreamedUpload {
+  body: ReadableStream<Uint8Array>;
+  /** The multipart content type with its boundary, as the client sent it. */
+  contentType: string | undefined;
+}
+
 /**
- * `batch.analyze`: reads the upload, replays an idempotent retry, applies the per-user rate
- * limit (admins are not limited), and submits. Answers with the batch id at once.
+ * `batch.analyze`: stores the upload file by file as it streams in, then (with every field read)
+ * replays an idempotent retry, applies the per-user rate limit (admins are not limited) and
+ * commits the batch. Answers with the batch id at once.
  */
-export async function analyzeBatch(services: Services, user: User, form: FormData) {
-  const input = await readAnalyzeForm(form, user);
-  if (input.idempotencyKey) {
-    const earlier = await findBatchByIdempotencyKey(services.db, user.sub, input.idempotencyKey);
-    if (earlier) return { batchId: earlier.id, totalImages: earlier.totalImages, rejected: [], created: false };
+export async function analyzeBatch(services: Services, user: User, upload: StreamedUpload) {
+  if (!upload.contentType?.toLowerCase().startsWith("multipart/form-data")) {
+    throw new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: "send the upload as multipart/form-data" });
   }
   const settings = await services.settings.get();
-  const wait = await overBatchRate(services, user, settings);
-  if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
+  const fields: Record<string, string> = {};
+  const body = Readable.fromWeb(upload.body as NodeReadableStream<Uint8Array>);
+  const limits = { maxFileBytes: uploadLimits(user.role, settings).maxFileBytes, maxBodyBytes: uploadBodyLimit(user.role) };
+  const files = readMultipartImages(body, upload.contentType, limits, fields);
   try {
-    return await services.submit(input, user.role, settings);
+    return await services.submitUpload(
+      {
+        owner: user.sub,
+        files,
+        options: () => analyzeOptions(fields, user),
+        beforeCommit: async () => {
+          const wait = await overBatchRate(services, user, settings);
+          if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
+        },
+      },
+      user.role,
+      settings,
+    );
   } catch (error) {
     if (error instanceof SubmitError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+    if (error instanceof TRPCError) throw error;
+    if (error instanceof BodyTooLargeError) throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: error.message });
+    if (error instanceof MultipartError) throw new TRPCError({ code: "BAD_REQUEST", message: `unreadable upload: ${error.message}` });
     throw error;
   }
 }

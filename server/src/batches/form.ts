@@ -1,9 +1,10 @@
 import { TRPCError } from "@trpc/server";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { z } from "zod";
 import { BATCH_MODES } from "@showscan/db";
 import type { User } from "../auth/tokens";
 import { describeIssues } from "../zod-issues";
-import type { SubmitInput } from "./submit";
+import type { SubmitOptions } from "./submit";
 
 /** A fixed window of 1 to 5 requests at once, or `auto`: chosen from the measured latency and the rate limit. */
 export const workersSchema = z.union([z.literal("auto"), z.coerce.number().int().min(1).max(5)]);
@@ -26,12 +27,12 @@ export const analyzeFieldsSchema = z.object({
 });
 
 /**
- * Reads the FormData of `batch.analyze` into a submission; workers, mode and skipCache are admin
- * options, workers and mode left unset for the settings' defaults.
+ * Reads the text fields of a `batch.analyze` upload into the batch's options; workers, mode,
+ * priority and skipCache are admin options, workers and mode left unset for the settings' defaults.
  */
-export async function readAnalyzeForm(form: FormData, user: User): Promise<SubmitInput> {
+export function analyzeOptions(fields: Record<string, string>, user: User): SubmitOptions {
   const text = (name: string) => {
-    const value = form.get(name);
+    const value = fields[name];
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
   };
   const parsed = analyzeFieldsSchema.safeParse({
@@ -46,28 +47,28 @@ export async function readAnalyzeForm(form: FormData, user: User): Promise<Submi
   if (!parsed.success) {
     throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(parsed.error.issues) });
   }
-  const fields = parsed.data;
-  if (user.role !== "admin" && (fields.workers !== undefined || fields.mode !== undefined || fields.priority !== undefined)) {
+  const options = parsed.data;
+  if (user.role !== "admin" && (options.workers !== undefined || options.mode !== undefined || options.priority !== undefined)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "workers, mode and priority are admin options" });
   }
-  if (user.role !== "admin" && fields.skipCache) {
+  if (user.role !== "admin" && options.skipCache) {
     throw new TRPCError({ code: "FORBIDDEN", message: "skipCache is an admin option" });
   }
-  const files = await Promise.all(
-    form
-      .getAll("images")
-      .filter((entry): entry is File => typeof entry !== "string")
-      .map(async (file) => ({ name: file.name || "unnamed", bytes: new Uint8Array(await file.arrayBuffer()) })),
-  );
-  return {
-    owner: user.sub,
-    files,
-    workers: fields.workers,
-    priority: fields.priority,
-    mode: fields.mode,
-    sourceUrl: fields.sourceUrl,
-    description: fields.description,
-    idempotencyKey: fields.idempotencyKey,
-    skipCache: fields.skipCache,
-  };
+  return options;
 }
+
+/**
+ * The input of `batch.analyze`: clients send FormData (so that is the type they see), and the
+ * server receives its body as a stream, read one file at a time (the HTTP layer hands tRPC a
+ * multipart upload as application/octet-stream so that tRPC does not buffer it whole).
+ */
+export const streamedForm: StandardSchemaV1<FormData, ReadableStream<Uint8Array>> = {
+  "~standard": {
+    version: 1,
+    vendor: "showscan",
+    validate: (value) =>
+      value instanceof ReadableStream
+        ? { value: value as ReadableStream<Uint8Array> }
+        : { issues: [{ message: "send the upload as multipart/form-data with the images under 'images'" }] },
+  },
+};

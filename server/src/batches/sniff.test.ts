@@ -93,4 +93,26 @@ describe("sniffImageType", () => {
     const result = await sniffImageType(new Uint8Array([0x00, 0x13, 0x37, 0x42, 0x99, 0x01, 0x02, 0x03]));
     expect(result.ok).toBe(false);
   });
+
+  it.each([
+    ["with an XML prolog", '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><image href="http://169.254.169.254/"/></svg>'],
+    ["without one", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'],
+  ])("rejects an SVG %s, saying it is an SVG", async (_, text) => {
+    const result = await sniffImageType(new TextEncoder().encode(text));
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^unsupported format SVG \(image\/svg\+xml\)/) });
+  });
+
+  it("rejects a PNG whose header claims more pixels than may be decoded, and keeps one just under", async () => {
+    const claiming = (width: number, height: number) => {
+      const png = Buffer.from(images.png!);
+      png.writeUInt32BE(width, 16);
+      png.writeUInt32BE(height, 20);
+      return png;
+    };
+    expect(await sniffImageType(claiming(30_000, 30_000))).toEqual({
+      ok: false,
+      reason: "too many pixels: the header says 30000 x 30000 (900 megapixels), at most 100 megapixels",
+    });
+    expect(await sniffImageType(claiming(10_000, 10_000))).toEqual({ ok: true, mimeType: "image/png" });
+  });
 });

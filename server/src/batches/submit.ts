@@ -1,23 +1,28 @@
-import { createHash } from "node:crypto";
-import { createBatch, notifyWork, type BatchMode, type Database } from "@showscan/db";
+import {
+  findBatchByIdempotencyKey,
+  insertBatch,
+  notifyWork,
+  settleBatch,
+  type BatchMode,
+  type BatchRow,
+  type Database,
+} from "@showscan/db";
 import type { Engine } from "../engines/types";
 import type { Logger } from "../logger";
 import { batchLog } from "../pipeline/batch-log";
 import { AUTO_WORKERS_START } from "../pipeline/auto-workers";
 import { publishProgress } from "../pipeline/progress";
 import type { Settings } from "../settings/schema";
-import { sniffImageType } from "./sniff";
+import { BatchIntake, type Rejection } from "./intake";
 import { uploadLimits, type Role } from "./limits";
+import type { IncomingFile } from "./multipart";
 
-export interface UploadFile {
-  name: string;
-  bytes: Uint8Array;
-}
+export type UploadFile = IncomingFile;
 
 export interface SubmitInput {
   owner: string;
   files: UploadFile[];
-  /** Files refused before their bytes were read in full (too large while streaming). */
+  /** Files refused before they reached the upload checks (REST screenshots that decode to nothing). */
   refused?: Rejection[];
   /** Unset: the defaultWorkers setting. */
   workers?: number | "auto";
@@ -34,10 +39,7 @@ export interface SubmitInput {
   skipCache?: boolean;
 }
 
-export interface Rejection {
-  fileName: string;
-  reason: string;
-}
+export type { Rejection } from "./intake";
 
 export interface SubmitResult {
   batchId: string;
@@ -57,77 +59,102 @@ export class SubmitError extends Error {
   }
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+/** What a submission's batch is run with, once known (a streamed form may send it after its files). */
+export type SubmitOptions = Omit<SubmitInput, "owner" | "files" | "refused">;
+
+export interface UploadRequest {
+  owner: string;
+  /** The files in upload order, read one at a time (a streamed form) or all at hand. */
+  files: Iterable<IncomingFile> | AsyncIterable<IncomingFile>;
+  /** Files refused before they reached the upload checks (unreadable data URLs). */
+  refused?: Rejection[];
+  /** Read once every file is in; throwing refuses the whole upload and stores nothing. */
+  options: () => SubmitOptions | Promise<SubmitOptions>;
+  /** The last check before the batch commits (the per-user rate limit); throwing refuses it. */
+  beforeCommit?: () => Promise<void>;
+}
+
+/** An idempotent retry found its earlier batch: the new one rolls back. */
+class Replay extends Error {
+  constructor(readonly earlier: BatchRow) {
+    super("replay of an earlier upload");
+  }
+}
 
 /**
- * Checks every file on its own and keeps the good ones: one bad file is named with its reason
- * and never sinks the rest. The batch and its images are stored in one transaction; analysis
- * starts afterwards, so the caller gets the batch id at once. `settings` are read by the caller
- * for this submission: the limits, defaults, model and budget the batch gets.
+ * Stores a batch as its upload comes in: each file is checked on its own and stored the moment
+ * it is complete, all in one transaction, so no other process sees (or claims) the batch
+ * before its last file and options are in, and a refused upload leaves nothing behind. The
+ * transaction holds one connection for as long as the upload takes to arrive: the price of
+ * that all-or-nothing, paid per upload rather than per image. Analysis starts after the
+ * commit, so the caller gets the batch id at once. `settings` are read by the caller for this
+ * submission: the limits, defaults, model and budget the batch gets.
  */
-export async function submitBatch(
+export async function submitUpload(
+  deps: { db: Database; logger: Logger; engine: Engine },
+  request: UploadRequest,
+  role: Role,
+  settings: Settings,
+): Promise<SubmitResult> {
+  // The model and budget settings are the Gemini engine's; another engine's batches record none.
+  const gemini = deps.engine.name === "gemini";
+  const fixed = { engine: deps.engine.name, model: gemini ? settings.model : null, geminiRpm: gemini ? settings.geminiRpm : null };
+  let idempotencyKey: string | null = null;
+  try {
+    const { batch, rejected } = await deps.db.transaction(async (tx) => {
+      const opened = await insertBatch(tx, request.owner, { ...fixed, mode: settings.defaultMode, workers: settings.defaultWorkers });
+      const intake = new BatchIntake(tx, opened.id, uploadLimits(role, settings), request.refused);
+      for await (const file of request.files) await intake.add(file);
+      await intake.flush();
+      const input = await request.options();
+      idempotencyKey = input.idempotencyKey ?? null;
+      if (idempotencyKey) {
+        const earlier = await findBatchByIdempotencyKey(tx, request.owner, idempotencyKey);
+        if (earlier) throw new Replay(earlier);
+      }
+      if (intake.stored === 0)
+        throw new SubmitError(intake.rejected.length ? "no usable image in the upload" : "no images sent", intake.rejected);
+      await request.beforeCommit?.();
+      const settled = await settleBatch(tx, opened.id, { ...fixed, ...batchOptions(input, role, settings) }, intake.stored);
+      // The first snapshot commits with the batch, so a subscriber never finds a batch without one.
+      await publishProgress(tx, settled.id);
+      return { batch: settled, rejected: intake.rejected };
+    });
+    await notifyWork(deps.db);
+    batchLog.started(deps.logger, batch);
+    return { batchId: batch.id, totalImages: batch.totalImages, rejected, created: true };
+  } catch (error) {
+    if (error instanceof Replay) return { batchId: error.earlier.id, totalImages: error.earlier.totalImages, rejected: [], created: false };
+    // Two uploads with one key at once: the one that lost the unique index answers with the winner.
+    const earlier = idempotencyKey ? await findBatchByIdempotencyKey(deps.db, request.owner, idempotencyKey) : undefined;
+    if (earlier) return { batchId: earlier.id, totalImages: earlier.totalImages, rejected: [], created: false };
+    throw error;
+  }
+}
+
+function batchOptions(input: SubmitOptions, role: Role, settings: Settings) {
+  // Workers asked for without a mode mean a parallel run with that many, whatever the default mode.
+  const mode = input.mode ?? (input.workers === undefined ? settings.defaultMode : "parallel");
+  return {
+    mode,
+    workers: mode === "sequential" ? 1 : input.workers === "auto" ? AUTO_WORKERS_START : (input.workers ?? settings.defaultWorkers),
+    workersAuto: mode !== "sequential" && input.workers === "auto",
+    priority: input.priority ?? (role === "admin" ? 0 : 1),
+    rerunOf: input.rerunOf,
+    sourceUrl: input.sourceUrl,
+    description: input.description,
+    idempotencyKey: input.idempotencyKey,
+    skipCache: input.skipCache,
+  };
+}
+
+/** A submission whose files are all at hand (reruns, the REST routes, tests). */
+export function submitBatch(
   deps: { db: Database; logger: Logger; engine: Engine },
   input: SubmitInput,
   role: Role,
   settings: Settings,
 ): Promise<SubmitResult> {
-  const limits = uploadLimits(role, settings);
-  const rejected: Rejection[] = [...(input.refused ?? [])];
-  const accepted: { fileName: string; mimeType: string; content: Buffer; sha256: string }[] = [];
-  let total = 0;
-  for (const file of input.files) {
-    const reject = (reason: string) => rejected.push({ fileName: file.name, reason });
-    if (accepted.length >= limits.maxFiles) {
-      reject(`too many files: at most ${limits.maxFiles} per batch`);
-      continue;
-    }
-    if (file.bytes.byteLength > limits.maxFileBytes) {
-      reject(`too large: ${mb(file.bytes.byteLength)}, at most ${mb(limits.maxFileBytes)} per file`);
-      continue;
-    }
-    if (total + file.bytes.byteLength > limits.maxBatchBytes) {
-      reject(`batch too large: at most ${mb(limits.maxBatchBytes)} in all`);
-      continue;
-    }
-    const type = await sniffImageType(file.bytes);
-    if (!type.ok) {
-      reject(type.reason);
-      continue;
-    }
-    total += file.bytes.byteLength;
-    const content = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
-    accepted.push({ fileName: file.name, mimeType: type.mimeType, content, sha256: createHash("sha256").update(content).digest("hex") });
-  }
-  if (accepted.length === 0) throw new SubmitError(rejected.length ? "no usable image in the upload" : "no images sent", rejected);
-
-  // Workers asked for without a mode mean a parallel run with that many, whatever the default mode.
-  const mode = input.mode ?? (input.workers === undefined ? settings.defaultMode : "parallel");
-  // The model and budget settings are the Gemini engine's; another engine's batches record none.
-  const gemini = deps.engine.name === "gemini";
-  const { batch, created } = await createBatch(
-    deps.db,
-    {
-      owner: input.owner,
-      mode,
-      workers: mode === "sequential" ? 1 : input.workers === "auto" ? AUTO_WORKERS_START : (input.workers ?? settings.defaultWorkers),
-      workersAuto: mode !== "sequential" && input.workers === "auto",
-      priority: input.priority ?? (role === "admin" ? 0 : 1),
-      engine: deps.engine.name,
-      model: gemini ? settings.model : null,
-      geminiRpm: gemini ? settings.geminiRpm : null,
-      rerunOf: input.rerunOf,
-      sourceUrl: input.sourceUrl,
-      description: input.description,
-      idempotencyKey: input.idempotencyKey,
-      skipCache: input.skipCache,
-      images: accepted,
-    },
-    // The first snapshot commits with the batch, so a subscriber never finds a batch without one.
-    (tx, created) => publishProgress(tx, created.id),
-  );
-  if (created) {
-    await notifyWork(deps.db);
-    batchLog.started(deps.logger, batch);
-  }
-  return { batchId: batch.id, totalImages: batch.totalImages, rejected, created };
+  const { owner, files, refused, ...options } = input;
+  return submitUpload(deps, { owner, files, refused, options: () => options }, role, settings);
 }

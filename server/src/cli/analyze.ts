@@ -11,6 +11,7 @@ import { createConnectionWatch, followToEnd, printOutcome, reconnectTimeoutMs, t
 import { writableFile } from "./paths";
 import { createProgressView, type ProgressView } from "./progress-bar";
 import { rejectedLines } from "./summary";
+import { safeFileName } from "../batches/file-names";
 
 export interface AnalyzeOptions {
   workers?: number | "auto";
@@ -51,7 +52,8 @@ export async function analyzeCommand(paths: string[], opts: AnalyzeOptions): Pro
 async function uploadForm(files: InputFile[], opts: AnalyzeOptions): Promise<FormData> {
   const form = new FormData();
   // Blobs backed by the files: read while the request streams, not all held in memory first.
-  for (const file of files) form.append("images", new File([await openAsBlob(file.path)], file.name));
+  // A control character in a name would make the whole form unreadable (MIME headers cannot hold one).
+  for (const file of files) form.append("images", new File([await openAsBlob(file.path)], safeFileName(file.name)));
   if (opts.workers !== undefined) form.append("workers", String(opts.workers));
   if (opts.mode) form.append("mode", opts.mode);
   if (opts.url) form.append("sourceUrl", opts.url);

@@ -12,6 +12,7 @@ import { createHealthRoutes } from "./health";
 import { createImageRoutes } from "./image-routes";
 import { createRestRoutes } from "./rest-routes";
 import { securityHeaders } from "./security-headers";
+import { streamedUpload } from "./streamed-upload";
 
 export interface HttpAppOptions {
   services: Services;
@@ -27,7 +28,7 @@ export function createHttpApp({ services, tokens, createContext, webDist, engine
   app.disable("x-powered-by");
   app.use(securityHeaders());
 
-  app.use("/trpc/batch.analyze", uploadSizeGuard(tokens));
+  app.use("/trpc/batch.analyze", uploadSizeGuard(tokens), streamedUpload);
   // The role's own limit is checked from Content-Length (upload-guard); a body sent without
   // one is still cut off at the largest limit there is.
   app.use("/trpc", createExpressMiddleware({ router: appRouter, createContext, maxBodySize: MAX_UPLOAD_BYTES }));

@@ -5,11 +5,12 @@ import { FINAL_BATCH_STATUSES, getBatch } from "@showscan/db";
 import type { Services } from "../services";
 import { bearerToken, type Tokens, type User } from "../auth/tokens";
 import { UPLOAD_LIMITS, type Role } from "../batches/limits";
-import { SubmitError, type Rejection, type SubmitResult, type UploadFile } from "../batches/submit";
+import { SubmitError, type Rejection, type SubmitResult } from "../batches/submit";
 import { batchImages, batchResults } from "../batches/views";
 import { streamProgress } from "../batches/progress-stream";
 import { overBatchRate } from "../batches/rate-limit";
 import type { BatchProgress } from "../pipeline/progress";
+import { legacyBodySchema, readScreenshots } from "./legacy-screenshots";
 
 /**
  * The original service's REST routes, kept for its existing clients: a JSON body of data URLs
@@ -34,49 +35,11 @@ const JSON_OVERHEAD = 1024 * 1024;
 const jsonLimit = (role: Role) =>
   Math.min(Math.ceil((UPLOAD_LIMITS[role].maxBatchBytes * 4) / 3) + JSON_OVERHEAD, bufferConstants.MAX_STRING_LENGTH);
 
-const optionalText = (max: number) =>
-  z.preprocess(
-    (v) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : typeof v === "string" ? v.trim() : v),
-    z.string().max(max).optional(),
-  );
-
-const bodySchema = z.object({
-  screenshots: z
-    .array(z.unknown(), { error: "screenshots: expected an array of data URL strings" })
-    .min(1, "screenshots: send at least one data URL"),
-  url: z.preprocess((v) => (v === null || v === "" ? undefined : v), z.url({ error: "url: expected a URL" }).max(2_000).optional()),
-  description: optionalText(5_000),
-  maxConcurrentWorkers: z.unknown().optional(),
-});
 const workersSchema = z.coerce
   .number({ error: "maxConcurrentWorkers: expected a number" })
   .int("maxConcurrentWorkers: expected a whole number")
   .min(1, "maxConcurrentWorkers: 1 to 5")
   .max(5, "maxConcurrentWorkers: 1 to 5");
-
-export type DecodedDataUrl = { ok: true; mimeType: string; bytes: Uint8Array } | { ok: false; reason: string };
-
-const EXTENSIONS: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/jpg": "jpg",
-  "image/webp": "webp",
-  "image/gif": "gif",
-};
-const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
-
-/** Reads a `data:<type>;base64,<data>` URL into bytes; what the bytes really are is checked on submit. */
-export function decodeDataUrl(value: unknown): DecodedDataUrl {
-  if (typeof value !== "string" || !value.startsWith("data:"))
-    return { ok: false, reason: "not a data URL (expected data:image/...;base64,...)" };
-  const comma = value.indexOf(",");
-  const params = comma < 0 ? [] : value.slice(5, comma).split(";");
-  if (params.length < 2 || params.at(-1)?.toLowerCase() !== "base64") return { ok: false, reason: "not a base64 data URL" };
-  const data = value.slice(comma + 1).replace(/\s+/g, "");
-  if (data === "") return { ok: false, reason: "empty data URL" };
-  if (!BASE64.test(data) || data.length % 4 === 1) return { ok: false, reason: "the data URL's base64 is malformed" };
-  return { ok: true, mimeType: (params[0] || "application/octet-stream").toLowerCase(), bytes: Buffer.from(data, "base64") };
-}
 
 type Fail = (res: Response, status: number, error: string, extra?: object) => void;
 const fail: Fail = (res, status, error, extra = {}) => void res.status(status).json({ success: false, error, ...extra });
@@ -95,18 +58,6 @@ function authenticate(tokens: Tokens, role: Role): RequestHandler {
   };
 }
 
-/** Decodes every screenshot on its own: a bad one is named with its reason, the rest go on. */
-function readScreenshots(screenshots: unknown[]): { files: UploadFile[]; refused: Rejection[] } {
-  const files: UploadFile[] = [];
-  const refused: Rejection[] = [];
-  screenshots.forEach((value, i) => {
-    const decoded = decodeDataUrl(value);
-    if (decoded.ok) files.push({ name: `screenshot-${i + 1}.${EXTENSIONS[decoded.mimeType] ?? "img"}`, bytes: decoded.bytes });
-    else refused.push({ fileName: `screenshot-${i + 1}`, reason: decoded.reason });
-  });
-  return { files, refused };
-}
-
 type WaitOutcome = { kind: "final"; progress: BatchProgress } | { kind: "timeout" } | { kind: "gone" };
 
 /** Follows the batch's progress stream (the same one `batch.onProgress` serves) to its end. */
@@ -118,8 +69,18 @@ async function waitForFinal(services: Services, batchId: string, timeoutMs: numb
   return gone.aborted ? { kind: "gone" } : { kind: "timeout" };
 }
 
-/** The original answer: merged data, measured stats, and every screenshot that yielded nothing. */
-async function legacyAnswer(services: Services, progress: BatchProgress, sent: number, refused: Rejection[], startedAt: number) {
+/**
+ * The original answer: merged data, measured stats, every screenshot that yielded nothing, and
+ * the original's `timestamp` (when it answered) and, on the admin route, `requiresApproval`
+ * (shows wait for review before they reach the catalog). The request's `vendor` is the company
+ * of every show whose image names none.
+ */
+async function legacyAnswer(
+  services: Services,
+  progress: BatchProgress,
+  request: { sent: number; refused: Rejection[]; startedAt: number; role: Role; vendor: string | undefined },
+) {
+  const { sent, refused, startedAt } = request;
   const batch = await getBatch(services.db, progress.batchId);
   if (!batch) throw new Error(`batch ${progress.batchId} vanished while it was awaited`);
   const [results, images] = await Promise.all([batchResults(services.db, batch), batchImages(services.db, batch.id)]);
@@ -129,7 +90,8 @@ async function legacyAnswer(services: Services, progress: BatchProgress, sent: n
       .filter((i) => i.status === "failed" || i.status === "cancelled")
       .map((i) => ({ file: i.fileName, error: i.error ?? i.status })),
   ];
-  const { shows, venues, djs, vendors } = results;
+  const { venues, djs, vendors } = results;
+  const shows = results.shows.map((show) => (show.vendor || !request.vendor ? show : { ...show, vendor: request.vendor }));
   return {
     success: progress.succeededImages > 0,
     data: { shows, venues, djs, vendors },
@@ -144,6 +106,10 @@ async function legacyAnswer(services: Services, progress: BatchProgress, sent: n
     },
     batchId: batch.id,
     errors,
+    timestamp: new Date().toISOString(),
+    ...(request.role === "admin"
+      ? { requiresApproval: [...shows, ...venues, ...djs, ...vendors].some((item) => item.review === "pending") }
+      : {}),
   };
 }
 
@@ -154,14 +120,14 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
     // A client that hangs up stops the waiting, not the batch.
     const gone = new AbortController();
     res.on("close", () => gone.abort());
-    const parsed = bodySchema.safeParse(req.body ?? {});
+    const parsed = legacyBodySchema.safeParse(req.body ?? {});
     if (!parsed.success) return fail(res, 400, issuesText(parsed.error));
     const body = parsed.data;
     // Users always get the default window and mode; only admins choose the window.
     const workers = role === "admin" && body.maxConcurrentWorkers !== undefined ? workersSchema.safeParse(body.maxConcurrentWorkers) : null;
     if (workers && !workers.success) return fail(res, 400, issuesText(workers.error));
 
-    const { files, refused } = readScreenshots(body.screenshots);
+    const { files, refused } = await readScreenshots(body.screenshots);
     const errorsOf = (list: Rejection[]) => list.map((r) => ({ file: r.fileName, error: r.reason }));
     if (files.length === 0) return fail(res, 400, "no usable screenshot in the request", { errors: errorsOf(refused) });
     const settings = await services.settings.get();
@@ -201,7 +167,13 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
         { batchId: submitted.batchId },
       );
     }
-    const answer = await legacyAnswer(services, outcome.progress, body.screenshots.length, submitted.rejected, startedAt);
+    const answer = await legacyAnswer(services, outcome.progress, {
+      sent: body.screenshots.length,
+      refused: submitted.rejected,
+      startedAt,
+      role,
+      vendor: body.vendor,
+    });
     res.status(answer.success ? 200 : 422).json(answer);
   };
 }

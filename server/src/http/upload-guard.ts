@@ -1,22 +1,19 @@
 import type { RequestHandler } from "express";
-import { UPLOAD_LIMITS } from "../batches/limits";
+import { uploadBodyLimit } from "../batches/limits";
 import { bearerToken, type Tokens } from "../auth/tokens";
 
-/** Room for the multipart boundaries and the text fields around the files. */
-const FORM_OVERHEAD = 1024 * 1024;
-
-export const MAX_UPLOAD_BYTES = UPLOAD_LIMITS.admin.maxBatchBytes + FORM_OVERHEAD;
+export const MAX_UPLOAD_BYTES = uploadBodyLimit("admin");
 
 /**
  * Refuses an upload larger than the sender's batch limit from its declared length, before a
- * byte of it is buffered; per-file limits are checked once the form is read. Admins may send
- * without a length (streamed), capped by tRPC's maxBodySize at the largest limit.
+ * byte of it is read; per-file limits are checked as the form streams in. Admins may send
+ * without a length, counted against the same limit as it streams (batches/multipart.ts).
  */
 export function uploadSizeGuard(tokens: Tokens): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     const user = token ? await tokens.verify(token) : null;
-    const limit = UPLOAD_LIMITS[user?.role ?? "user"].maxBatchBytes + FORM_OVERHEAD;
+    const limit = uploadBodyLimit(user?.role ?? "user");
     const declared = req.headers["content-length"];
     // Without a declared length a user's upload could only be measured by buffering it all.
     if (declared === undefined && user?.role !== "admin") {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { MAX_INPUT_PIXELS } from "../batches/limits";
 import sharp, { type OutputInfo } from "sharp";
 import phash from "sharp-phash";
 import { fingerprintOf } from "./fingerprint";
@@ -35,14 +36,18 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let result: { data: Buffer; info: OutputInfo };
   try {
-    result = await sharp(input, { failOn: "error", limitInputPixels: 100_000_000 })
+    result = await sharp(input, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: "inside", withoutEnlargement: true })
       .flatten({ background: "#ffffff" })
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    return { ok: false, reason: `cannot decode image: ${(error as Error).message}` };
+    // libvips keeps one error buffer for all its threads: a damaged file sometimes comes back as
+    // a bare "Unknown error", which would tell the person nothing.
+    const said = (error as Error).message.split("\n")[0] ?? "";
+    const why = /^unknown error$/i.test(said.trim()) ? "the file is damaged or cut off" : said;
+    return { ok: false, reason: `cannot decode image: ${why}` };
   }
   // Both from the prepared image, so a copy's hashes depend only on what it shows, not its size.
   const [bits, fingerprint] = await Promise.all([phash(result.data), fingerprintOf(result.data)]);

@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { MAX_INPUT_PIXELS } from "../batches/limits";
 
 /** The long side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIDE = 320;
@@ -15,7 +16,7 @@ export async function makeThumbnail({ bytes }: ThumbnailInput): Promise<Thumbnai
   try {
     const { data, info } = await sharp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       failOn: "error",
-      limitInputPixels: 100_000_000,
+      limitInputPixels: MAX_INPUT_PIXELS,
     })
       .rotate()
       .resize({ width: THUMBNAIL_SIDE, height: THUMBNAIL_SIDE, fit: "inside", withoutEnlargement: true })

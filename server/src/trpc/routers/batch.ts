@@ -5,7 +5,7 @@ import { findVisibleBatch } from "../../batches/access";
 import { analyzeBatch } from "../../batches/analyze";
 import { cancelBatch, prioritizeBatch, retryFailedImages } from "../../batches/commands";
 import { streamProgress } from "../../batches/progress-stream";
-import { prioritySchema, workersSchema } from "../../batches/form";
+import { prioritySchema, streamedForm, workersSchema } from "../../batches/form";
 import { rerunBatch } from "../../batches/rerun";
 import { analyzeSamples, sampleNames } from "../../batches/samples";
 import { batchDetail, batchImages, batchPage, batchResults } from "../../batches/views";
@@ -16,7 +16,9 @@ import { adminProcedure, protectedProcedure, router } from "../trpc";
 const byId = z.object({ batchId: z.uuid() });
 
 export const batchRouter = router({
-  analyze: protectedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, input)),
+  analyze: protectedProcedure
+    .input(streamedForm)
+    .mutation(({ ctx, input }) => analyzeBatch(ctx.services, ctx.user, { body: input, contentType: ctx.uploadContentType })),
 
   /** The shipped sample screenshots, for the first-run demo. */
   samples: protectedProcedure.query(async ({ ctx }) => ({ names: await sampleNames(ctx.services.samplesDir) })),

@@ -1,0 +1,129 @@
+import { openAsBlob } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { migrateDatabase, startEmbeddedPostgres } from "../../../db/src/index";
+import { createTokens } from "../../../server/src/auth/tokens";
+import { startFakeGemini } from "../../support/fake-gemini";
+import { noisePng } from "../../support/images";
+import { startServerProcess } from "../../support/server-process";
+import { createClient } from "../../support/trpc-client";
+import { MODEL } from "../bench-service";
+import type { Row } from "../report";
+
+const SECRET = "bench-secret-that-is-long-enough-for-hs256";
+const SAMPLE_EVERY_MS = 50;
+/** A 2 MB image: 836 x 836 pixels of noise in an uncompressed PNG (noise does not compress anyway). */
+const SIDE = 836;
+
+export interface UploadMemoryResult {
+  images: number;
+  uploadBytes: number;
+  stored: number;
+  rejected: number;
+  uploadMs: number;
+  /** The server process's resident memory before the upload, and its peak (VmHWM) when it answered. */
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  /** The highest of the 50 ms VmRSS samples taken while the upload ran. */
+  rssSampledPeakMb: number;
+}
+
+const mbOf = (kb: number) => kb / 1024;
+
+/** A field of /proc/<pid>/status in kB ("VmRSS:   123456 kB"). */
+async function statusKb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+/**
+ * Part 8: an admin's upload of `count` generated 2 MB images (1 GB at 500) over `batch.analyze`
+ * (the typed tRPC client, FormData of file-backed blobs, so the sender holds none of it) to
+ * `showscan serve` as its own OS process. Its resident memory is read from /proc every 50 ms
+ * while the upload runs; the figure is the kernel's high-water mark (VmHWM) when the upload was
+ * answered, so no peak between two samples is missed. The batch is cancelled afterwards: the
+ * part measures taking the upload in, not analysing noise.
+ */
+export async function measureUploadMemory(count: number): Promise<UploadMemoryResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "showscan-bench-upload-"));
+  const fake = await startFakeGemini({ answer: () => ({ json: { shows: [], venues: [], djs: [], vendors: [] } }) });
+  const pgDir = await mkdtemp(path.join(os.tmpdir(), "showscan-bench-upload-pg-"));
+  const pg = await startEmbeddedPostgres(pgDir);
+  try {
+    await migrateDatabase(pg.url);
+    const paths: string[] = [];
+    let uploadBytes = 0;
+    for (let i = 0; i < count; i++) {
+      const png = await noisePng(SIDE);
+      const file = path.join(dir, `upload-${String(i + 1).padStart(3, "0")}.png`);
+      await writeFile(file, png);
+      paths.push(file);
+      uploadBytes += png.byteLength;
+    }
+    const server = await startServerProcess({
+      DATABASE_URL: pg.url,
+      GEMINI_API_KEY: "test-key",
+      GEMINI_BASE_URL: fake.url,
+      GEMINI_MODEL: MODEL,
+      JWT_SECRET: SECRET,
+    });
+    const pid = server.child.pid;
+    if (pid === undefined) throw new Error("the server process has no pid");
+    const api = createClient(server.url, await createTokens(SECRET).sign({ sub: "bench", role: "admin" }));
+    try {
+      const form = new FormData();
+      for (const file of paths) form.append("images", await openAsBlob(file, { type: "image/png" }), path.basename(file));
+      const rssBefore = await statusKb(pid, "VmRSS");
+      let sampling = true;
+      let sampledPeak = rssBefore;
+      const sampler = (async () => {
+        while (sampling) {
+          sampledPeak = Math.max(sampledPeak, await statusKb(pid, "VmRSS"));
+          await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
+        }
+      })();
+      const started = performance.now();
+      const answer = await api.client.batch.analyze.mutate(form);
+      const uploadMs = performance.now() - started;
+      const peak = await statusKb(pid, "VmHWM");
+      sampling = false;
+      await sampler;
+      await api.client.batch.cancel.mutate({ batchId: answer.batchId });
+      return {
+        images: count,
+        uploadBytes,
+        stored: answer.totalImages,
+        rejected: answer.rejected.length,
+        uploadMs,
+        rssBeforeMb: mbOf(rssBefore),
+        rssPeakMb: mbOf(peak),
+        rssSampledPeakMb: mbOf(sampledPeak),
+      };
+    } finally {
+      await api.close();
+      await server.stop();
+    }
+  } finally {
+    await pg.stop().catch(() => {});
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+    await rm(pgDir, { recursive: true, force: true });
+  }
+}
+
+export const UPLOAD_MEMORY_TARGET_MB = 350;
+
+export const describeUploadMemory = (r: UploadMemoryResult) =>
+  `Part 8, upload memory: ${r.images} images, ${(r.uploadBytes / 1024 / 1024).toFixed(0)} MB in ${(r.uploadMs / 1000).toFixed(1)} s, ${r.stored} stored, ${r.rejected} rejected; server RSS ${r.rssBeforeMb.toFixed(0)} MB before, peak ${r.rssPeakMb.toFixed(0)} MB (VmHWM), highest 50 ms sample ${r.rssSampledPeakMb.toFixed(0)} MB`;
+
+export function uploadMemoryRow(r: UploadMemoryResult): Row {
+  return {
+    measurement: `upload of ${r.images} images (${Math.round(r.uploadBytes / 1024 / 1024)} MB): server peak RSS (MB)`,
+    figure: `${r.rssPeakMb.toFixed(0)} (${r.rssBeforeMb.toFixed(0)} before; ${r.stored}/${r.images} stored in ${(r.uploadMs / 1000).toFixed(1)} s)`,
+    target: `< ${UPLOAD_MEMORY_TARGET_MB}`,
+    pass: r.stored === r.images && r.rssPeakMb < UPLOAD_MEMORY_TARGET_MB,
+  };
+}
