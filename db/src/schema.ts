@@ -63,6 +63,8 @@ export const batches = pgTable(
     rerunOf: uuid("rerun_of").references((): AnyPgColumn => batches.id, { onDelete: "set null" }),
     sourceUrl: text("source_url"),
     description: text("description"),
+    /** The karaoke company the sender named for the whole upload: the company of a show whose image names none. */
+    vendor: text("vendor"),
     idempotencyKey: text("idempotency_key"),
     /** Admin option: analyse every image afresh instead of reusing earlier answers. */
     skipCache: boolean("skip_cache").notNull().default(false),

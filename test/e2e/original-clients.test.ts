@@ -3,6 +3,7 @@ import { getBatch, listImages } from "../../db/src/index";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { generateFlyers, type Flyer } from "../support/flyers";
 import { answerWithTruth, startService, testTokens, waitForBatch, type TestService } from "../support/harness";
+import { createClient } from "../support/trpc-client";
 
 const USER_ROUTE = "/api/parser/analyze-screenshots-parallel";
 const ADMIN_ROUTE = "/api/parser/analyze-admin-screenshots-parallel";
@@ -67,7 +68,20 @@ describe("the original service's clients, as they send", () => {
     for (const show of unnamed.truth.shows) expect(vendorOf.get(show.venue), show.venue).toBe("Night Owl Karaoke");
     for (const show of named.truth.shows) expect(vendorOf.get(show.venue), show.venue).toBe("Other Karaoke Co");
 
-    expect(await getBatch(service.db, answer.batchId)).toMatchObject({ owner: "original-admin", description: "October flyers" });
+    expect(await getBatch(service.db, answer.batchId)).toMatchObject({
+      owner: "original-admin",
+      description: "October flyers",
+      vendor: "Night Owl Karaoke",
+    });
+    // Stored with the batch, so its merged results (what review and the catalog read) say so too.
+    const api = createClient(service.url!, admin);
+    try {
+      const stored = await api.client.batch.results.query({ batchId: answer.batchId });
+      expect(new Map(stored.shows.map((s) => [s.venueName, s.vendor]))).toEqual(vendorOf);
+      expect(stored.vendors.map((v) => v.name)).toEqual(expect.arrayContaining(["Night Owl Karaoke"]));
+    } finally {
+      await api.close();
+    }
     // The bare base64 was typed by its bytes.
     const images = await listImages(service.db, answer.batchId);
     expect(images.map((i) => [i.fileName, i.mimeType])).toEqual([

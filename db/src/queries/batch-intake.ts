@@ -71,6 +71,7 @@ function batchValues(options: BatchOptions) {
     rerunOf: options.rerunOf ?? null,
     sourceUrl: options.sourceUrl ?? null,
     description: options.description ?? null,
+    vendor: options.vendor ?? null,
     idempotencyKey: options.idempotencyKey ?? null,
     skipCache: options.skipCache ?? false,
   };

@@ -22,6 +22,7 @@ export interface NewBatch {
   rerunOf?: string | null;
   sourceUrl?: string | null;
   description?: string | null;
+  vendor?: string | null;
   idempotencyKey?: string | null;
   /** Analyse every image afresh rather than reuse an earlier answer. */
   skipCache?: boolean;
@@ -54,6 +55,7 @@ export async function createBatch(
         rerunOf: input.rerunOf ?? null,
         sourceUrl: input.sourceUrl ?? null,
         description: input.description ?? null,
+        vendor: input.vendor ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
         skipCache: input.skipCache ?? false,
         totalImages: input.images.length,

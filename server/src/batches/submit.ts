@@ -32,6 +32,8 @@ export interface SubmitInput {
   mode?: BatchMode;
   sourceUrl?: string | null;
   description?: string | null;
+  /** The company the sender named for every image (the original REST clients' `vendor`). */
+  vendor?: string | null;
   idempotencyKey?: string | null;
   /** The batch this one runs again. */
   rerunOf?: string | null;
@@ -143,6 +145,7 @@ function batchOptions(input: SubmitOptions, role: Role, settings: Settings) {
     rerunOf: input.rerunOf,
     sourceUrl: input.sourceUrl,
     description: input.description,
+    vendor: input.vendor,
     idempotencyKey: input.idempotencyKey,
     skipCache: input.skipCache,
   };

@@ -103,7 +103,7 @@ export async function batchImages(db: Database, batchId: string) {
 export async function batchResults(db: Database, batch: BatchRow): Promise<BatchResults> {
   const stored = batch.finishedAt ? await listMergedItems(db, batch.id) : [];
   if (stored.length) return toBatchResults(stored, true);
-  return toBatchResults(await mergeBatch(db, batch.id), batch.finishedAt !== null);
+  return toBatchResults(await mergeBatch(db, batch), batch.finishedAt !== null);
 }
 
 export async function batchPage(db: Database, filter: Parameters<typeof listBatches>[1]) {

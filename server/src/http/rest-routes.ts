@@ -72,13 +72,13 @@ async function waitForFinal(services: Services, batchId: string, timeoutMs: numb
 /**
  * The original answer: merged data, measured stats, every screenshot that yielded nothing, and
  * the original's `timestamp` (when it answered) and, on the admin route, `requiresApproval`
- * (shows wait for review before they reach the catalog). The request's `vendor` is the company
- * of every show whose image names none.
+ * (shows wait for review before they reach the catalog). The request's `vendor` is stored with
+ * the batch, and the merge makes it the company of every show whose image names none.
  */
 async function legacyAnswer(
   services: Services,
   progress: BatchProgress,
-  request: { sent: number; refused: Rejection[]; startedAt: number; role: Role; vendor: string | undefined },
+  request: { sent: number; refused: Rejection[]; startedAt: number; role: Role },
 ) {
   const { sent, refused, startedAt } = request;
   const batch = await getBatch(services.db, progress.batchId);
@@ -90,8 +90,7 @@ async function legacyAnswer(
       .filter((i) => i.status === "failed" || i.status === "cancelled")
       .map((i) => ({ file: i.fileName, error: i.error ?? i.status })),
   ];
-  const { venues, djs, vendors } = results;
-  const shows = results.shows.map((show) => (show.vendor || !request.vendor ? show : { ...show, vendor: request.vendor }));
+  const { shows, venues, djs, vendors } = results;
   return {
     success: progress.succeededImages > 0,
     data: { shows, venues, djs, vendors },
@@ -148,6 +147,7 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
           workers: workers?.data,
           sourceUrl: body.url,
           description: body.description,
+          vendor: body.vendor,
         },
         role,
         settings,
@@ -172,7 +172,6 @@ function analyzeHandler(services: Services, role: Role, waitTimeoutMs: number): 
       refused: submitted.rejected,
       startedAt,
       role,
-      vendor: body.vendor,
     });
     res.status(answer.success ? 200 : 422).json(answer);
   };

@@ -19,7 +19,7 @@ import type { MemoryPeak } from "./memory-peaks";
  */
 export async function finalizeBatch(tx: Executor, batch: BatchRow, memory: MemoryPeak | null = null): Promise<BatchMetricsInput> {
   try {
-    await tx.transaction(async (savepoint) => saveMergedItems(savepoint, batch.id, await mergeBatch(savepoint, batch.id)));
+    await tx.transaction(async (savepoint) => saveMergedItems(savepoint, batch.id, await mergeBatch(savepoint, batch)));
   } catch (error) {
     await noteBatchError(tx, batch.id, `the results could not be merged: ${error instanceof Error ? error.message : String(error)}`);
   }

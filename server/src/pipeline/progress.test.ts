@@ -21,6 +21,7 @@ function batch(over: Partial<BatchRow> = {}): BatchRow {
     rerunOf: null,
     sourceUrl: null,
     description: null,
+    vendor: null,
     idempotencyKey: null,
     skipCache: false,
     totalImages: 10,

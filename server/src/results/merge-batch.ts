@@ -1,7 +1,8 @@
-import { ITEM_KINDS, listCatalog, listExtractions, type Executor, type ItemKind, type NewMergedItem } from "@showscan/db";
+import { ITEM_KINDS, listCatalog, listExtractions, type BatchRow, type Executor, type ItemKind, type NewMergedItem } from "@showscan/db";
 import { matchCatalog } from "../extraction/catalog-match";
 import { mergeExtractions, type MergedResults } from "../extraction/merge";
 import { extractionSchema } from "../extraction/schema";
+import { withSenderVendor } from "../extraction/sender-vendor";
 import { itemId } from "./item-id";
 
 export const LISTS = { show: "shows", venue: "venues", dj: "djs", vendor: "vendors" } as const satisfies Record<
@@ -17,12 +18,18 @@ export function ownFields(item: MergedResults[keyof MergedResults][number]): Rec
 
 /**
  * Merges a batch's analysed images and matches each item against the catalog: the rows the
- * batch's end stores, and what a running batch shows in the meantime.
+ * batch's end stores, and what a running batch shows in the meantime. The company the sender
+ * named for the batch stands in where an image names none.
  */
-export async function mergeBatch(db: Executor, batchId: string): Promise<NewMergedItem[]> {
+export async function mergeBatch(db: Executor, batch: Pick<BatchRow, "id" | "vendor">): Promise<NewMergedItem[]> {
+  const batchId = batch.id;
   const rows = await listExtractions(db, batchId);
   const merged = mergeExtractions(
-    rows.map((r) => ({ imageId: r.imageId, attemptId: r.attemptId, extraction: extractionSchema.parse(r.extraction) })),
+    rows.map((r) => ({
+      imageId: r.imageId,
+      attemptId: r.attemptId,
+      extraction: withSenderVendor(extractionSchema.parse(r.extraction), batch.vendor),
+    })),
   );
   const items: NewMergedItem[] = [];
   for (const kind of ITEM_KINDS) {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { emptyExtraction, type Show } from "./schema";
+import { withSenderVendor } from "./sender-vendor";
+
+const show = (over: Partial<Show>): Show => ({
+  venueName: "The Rusty Nail",
+  dayOfWeek: "friday",
+  startTime: "21:00",
+  endTime: null,
+  date: null,
+  djName: null,
+  vendor: null,
+  description: null,
+  confidence: 0.9,
+  ...over,
+});
+
+describe("withSenderVendor", () => {
+  it("fills the company of shows that name none, keeps the ones that do, and lists it once", () => {
+    const extraction = { ...emptyExtraction(), shows: [show({ confidence: 0.7 }), show({ vendor: "Mic Drop", dayOfWeek: "saturday" })] };
+    const out = withSenderVendor(extraction, " Sing Out Loud ");
+    expect(out.shows.map((s) => s.vendor)).toEqual(["Sing Out Loud", "Mic Drop"]);
+    expect(out.vendors).toEqual([{ name: "Sing Out Loud", website: null, description: null, confidence: 0.7 }]);
+  });
+
+  it("does not list it twice when the image lists it already", () => {
+    const extraction = {
+      ...emptyExtraction(),
+      shows: [show({})],
+      vendors: [{ name: "sing out loud", website: null, description: null, confidence: 1 }],
+    };
+    expect(withSenderVendor(extraction, "Sing Out Loud").vendors).toHaveLength(1);
+  });
+
+  it("changes nothing without a vendor, or when every show names its own", () => {
+    const extraction = { ...emptyExtraction(), shows: [show({ vendor: "Mic Drop" })] };
+    expect(withSenderVendor(extraction, null)).toBe(extraction);
+    expect(withSenderVendor(extraction, "  ")).toBe(extraction);
+    expect(withSenderVendor(extraction, "Sing Out Loud")).toBe(extraction);
+  });
+});
