@@ -1,3 +1,7 @@
+import { startFakeGemini } from "../support/fake-gemini";
+import { startBenchService } from "./bench-service";
+import { answerByHash, answersFor, logNormalLatency, tinyImages } from "./images";
+import { describeSubscribers, measureSubscribers, subscribersRows } from "./parts/subscribers";
 import { describeUploadMemory, measureUploadMemory, uploadMemoryRow } from "./parts/upload-memory";
 import { SUMMARY_HEADERS, summaryCells, textTable, type Row } from "./report";
 import { settings } from "./settings";
@@ -11,6 +15,26 @@ const PARTS: Record<string, () => Promise<Row[]>> = {
     const result = await measureUploadMemory(settings.uploadImages);
     console.log(describeUploadMemory(result));
     return [uploadMemoryRow(result)];
+  },
+  subscribers: async () => {
+    const images = await tinyImages(settings.subscriberImages, settings.seed, "subs");
+    const latency = logNormalLatency(settings.latencyMedianMs, settings.latencySigma, settings.seed);
+    const fake = await startFakeGemini({ latencyMs: latency, answer: answerByHash(await answersFor(images)) });
+    const service = await startBenchService({
+      fake,
+      threads: settings.threads,
+      maxConcurrency: settings.maxConcurrency,
+      pollMs: settings.pollMs,
+      imageTimeoutMs: 60_000,
+    });
+    try {
+      const result = await measureSubscribers(service, fake, images, settings.subscriberWorkers, settings.subscribers);
+      console.log(describeSubscribers(result, settings.subscriberWorkers));
+      return subscribersRows(result);
+    } finally {
+      await service.close();
+      await fake.close();
+    }
   },
 };
 

@@ -5,6 +5,7 @@ import type { FakeGemini } from "../../support/fake-gemini";
 import { waitForFinalBatch, type BenchService } from "../bench-service";
 import { percentile } from "../ideal";
 import { filesOf, type BenchImage } from "../images";
+import type { Row } from "../report";
 import type { Stamp, ToParent } from "./subscriber-process";
 
 export interface SubscribersResult {
@@ -98,3 +99,15 @@ export async function measureSubscribers(
     rowP99Ms: percentile(rowDelays, 99),
   };
 }
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+
+/** Part 6 as the benchmark prints it. */
+export const describeSubscribers = (r: SubscribersResult, workers: number) =>
+  `Part 6, subscribers: ${r.subscribers} WebSocket clients on a batch of ${r.images} tiny images (workers ${workers}); ${r.completedStreams} streams completed, ${r.errors} errors; ${r.deliveries} deliveries counted; commit (LISTEN) -> client p50 ${f1(r.p50Ms)} ms, p99 ${f1(r.p99Ms)} ms, max ${f1(r.maxMs)} ms; from the row's created_at p50 ${f1(r.rowP50Ms)} ms, p99 ${f1(r.rowP99Ms)} ms`;
+
+/** Part 6's rows of the summary. */
+export const subscribersRows = (r: SubscribersResult): Row[] => [
+  { measurement: `${r.subscribers} subscribers: delay p50 (ms)`, figure: f1(r.p50Ms), target: "-", pass: null },
+  { measurement: `${r.subscribers} subscribers: delay p99 (ms)`, figure: f1(r.p99Ms), target: "< 50", pass: r.p99Ms < 50 },
+];
