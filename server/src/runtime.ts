@@ -54,6 +54,7 @@ export async function createRuntime(env: Env, logger: Logger) {
       maxRetries: env.MAX_RETRIES,
       webDist,
       engineKeySet: Boolean(env.GEMINI_API_KEY),
+      load: { lagMs: env.OVERLOAD_LAG_MS, maxRssMb: env.MAX_RSS_MB },
     },
   });
   return {
