@@ -75,7 +75,6 @@ describe("the images in flight back off when the process itself is overloaded", 
     const { batchId } = await api.client.batch.analyze.mutate(uploadForm(await distinctImages(images, "overload-lag"), { workers: 5 }));
     // Healthy, the process cap (4, under the batch's 5) is what is in flight.
     await eventually(async () => (at.current === 4 ? true : null), 20_000);
-    expect(service!.app.load).toMatchObject({ cap: 4, reason: "ok" });
 
     // Synchronous stalls of 300 ms with short breaths between them: the p99 of each window is a
     // stall, over the default 200 ms limit. The service shares this event loop.
@@ -91,8 +90,9 @@ describe("the images in flight back off when the process itself is overloaded", 
       await eventually(async () => (service!.app.load.cap === 1 ? true : null), 20_000);
       expect(service!.app.load.reason).toBe("eventLoopLag");
       expect(await scrape()).toEqual({ cap: 1, reason: "eventLoopLag" });
-      // The requests already out finish (nothing is cancelled); after them, one at a time.
-      await eventually(async () => (at.current <= 1 ? true : null), 20_000);
+      // The requests already out finish (nothing is cancelled); after them, one at a time. The
+      // dispatcher's count, not the fake's: it includes a request still on its way there.
+      await eventually(async () => (service!.app.dispatcher.inFlight <= 1 ? true : null), 20_000);
       at.peak = at.current;
       const seen = fake!.requests.length;
       await eventually(async () => (fake!.requests.length >= seen + 3 ? true : null), 30_000);
@@ -105,13 +105,16 @@ describe("the images in flight back off when the process itself is overloaded", 
 
     at.peak = at.current;
     await eventually(async () => (at.peak === 4 ? true : null), 20_000);
-    await eventually(async () => (service!.app.load.reason === "ok" ? true : null), 20_000);
-    expect(await scrape()).toEqual({ cap: 4, reason: "ok" });
+    // Eventually: on a loaded machine a stray slow window may still halve the cap once more.
+    await eventually(async () => {
+      const now = await scrape();
+      return now.cap === 4 && now.reason === "ok" ? true : null;
+    }, 20_000);
     expectLoggedOnceEachWay("eventLoopLag");
 
     await expectEachSucceededOnce(await waitForBatch(service!, batchId), images);
     await api.close();
-  });
+  }, 120_000);
 
   it("runs one image at a time while the resident set is over MAX_RSS_MB, and the batch completes", async () => {
     // 1 MB is below any Node process's resident set: every window is over the limit.
