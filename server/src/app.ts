@@ -16,6 +16,7 @@ import type { Logger } from "./logger";
 import type { WorkerPool } from "./pool/pool";
 import { submitBatch, submitUpload } from "./batches/submit";
 import { Dispatcher } from "./pipeline/dispatcher";
+import { createProcessLoad, type LoadLimits, type ProcessLoad } from "./pipeline/process-load";
 import { createQuotaGate, type QuotaGate } from "./pipeline/quota";
 import { noticePoolShrinks } from "./pipeline/shrink-notice";
 import { defaultRetryPolicy, type RetryPolicy } from "./pipeline/retry-policy";
@@ -36,6 +37,8 @@ export interface AppDeps {
   tokens: Tokens;
   quota?: QuotaGate;
   retryPolicy?: RetryPolicy;
+  /** The process-wide cap under overload (default: one on this process's event loop and memory, at `config.load`). */
+  load?: ProcessLoad;
   config: {
     /** What the settings row starts with (GEMINI_RPM, GEMINI_MODEL; tests seed others). */
     settingsDefaults?: Partial<Settings>;
@@ -51,6 +54,8 @@ export interface AppDeps {
     engineKeySet?: boolean;
     /** The sample screenshots the web app offers on an empty database. */
     samplesDir?: string;
+    /** OVERLOAD_LAG_MS and MAX_RSS_MB (tests also shorten the window). */
+    load?: LoadLimits;
   };
 }
 
@@ -63,8 +68,12 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(deps: AppDeps) {
   const { conn, engine, logger } = deps;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const load =
+    deps.load ??
+    createProcessLoad({ ...deps.config.load, maxConcurrency: deps.config.maxConcurrency, logger, raised: () => dispatcher.kick() });
   // The gauges read the dispatcher lazily, so they may be created first.
   const metrics = createPipelineMetrics({
+    load,
     inFlight: () => dispatcher.inFlight,
     queueDepth: () => within(2_000, imageQueueDepth(conn.db)),
     pool: deps.pool,
@@ -91,6 +100,7 @@ export function createApp(deps: AppDeps) {
     maxConcurrency: deps.config.maxConcurrency,
     imageTimeoutMs: deps.config.imageTimeoutMs,
     pollMs: deps.config.pollMs,
+    load,
   });
 
   const bus = new ProgressBus();
@@ -159,12 +169,14 @@ export function createApp(deps: AppDeps) {
     ...services,
     owner,
     server,
+    load,
     /** Starts the dispatcher, and the HTTP server when a port is given. */
     async start(listenOn?: { port: number; host: string }): Promise<{ url: string | null }> {
       // Uploads to other processes on the same database wake this dispatcher too.
       unlisten = await listenForWork(conn, () => dispatcher.kick());
       await bus.start(conn);
       await deps.pool.warmUp();
+      load.start();
       dispatcher.start();
       if (!listenOn) return { url: null };
       await new Promise<void>((resolve, reject) => {
@@ -182,6 +194,7 @@ export function createApp(deps: AppDeps) {
     async stop(): Promise<void> {
       wsHandler.broadcastReconnectNotification();
       await dispatcher.stop(deps.config.shutdownGraceMs ?? 0);
+      load.stop();
       stopFollowing();
       stopShrinkNotices();
       await bus.stop();

@@ -133,6 +133,22 @@ describe("loadEnv rejects bad values with an EnvError naming the variable", () =
     expect(loadEnv({ MAX_RETRIES: "10" }).MAX_RETRIES).toBe(10);
   });
 
+  it.each([
+    ["OVERLOAD_LAG_MS", "5"],
+    ["OVERLOAD_LAG_MS", "fast"],
+    ["MAX_RSS_MB", "10"],
+    ["MAX_RSS_MB", "1.5"],
+  ])("%s=%s", (name, value) => {
+    expect(envError({ [name]: value }).message).toContain(name);
+  });
+
+  it("reads OVERLOAD_LAG_MS and MAX_RSS_MB, unset by default (the load monitor's own defaults apply)", () => {
+    expect(loadEnv({ OVERLOAD_LAG_MS: "150", MAX_RSS_MB: "2048" })).toMatchObject({ OVERLOAD_LAG_MS: 150, MAX_RSS_MB: 2048 });
+    const env = loadEnv({});
+    expect(env.OVERLOAD_LAG_MS).toBeUndefined();
+    expect(env.MAX_RSS_MB).toBeUndefined();
+  });
+
   it("MAX_CONCURRENCY=0", () => {
     expect(envError({ MAX_CONCURRENCY: "0" }).message).toContain("MAX_CONCURRENCY");
   });

@@ -18,6 +18,10 @@ export const envSchema = z
     JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
     GEMINI_RPM: int(1, 100_000).optional(),
     MAX_CONCURRENCY: int(1, 256).default(16),
+    /** Event-loop delay (p99 over a second) above which fewer images are kept in flight (default: 200). */
+    OVERLOAD_LAG_MS: int(10, 60_000).optional(),
+    /** Resident memory above which fewer images are kept in flight (default: 3/4 of the machine's or container's). */
+    MAX_RSS_MB: int(64, 4_194_304).optional(),
     IMAGE_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     MAX_RETRIES: int(0, 10).default(3),
     /** On SIGTERM, how long requests already at the engine may take to answer before they are handed back. */

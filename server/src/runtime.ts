@@ -57,6 +57,7 @@ export async function createRuntime(env: Env, logger: Logger) {
       webDist,
       samplesDir,
       engineKeySet: Boolean(env.GEMINI_API_KEY),
+      load: { lagMs: env.OVERLOAD_LAG_MS, maxRssMb: env.MAX_RSS_MB },
     },
   });
   return {

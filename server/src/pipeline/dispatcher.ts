@@ -20,6 +20,7 @@ import { BatchWindow } from "./batch-window";
 import { MemoryPeaks } from "./memory-peaks";
 import { analysisKey, findCached, type CacheHit } from "./cache";
 import type { PipelineMetrics } from "./metrics";
+import type { ConcurrencyCap } from "./process-load";
 import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
 import { recordAttempt } from "./record";
@@ -41,6 +42,8 @@ export interface DispatcherOptions {
   /** How often to look for due retries and expired leases. */
   pollMs?: number;
   metrics?: PipelineMetrics;
+  /** Lowers `maxConcurrency` while the process is overloaded (process-load.ts). */
+  load?: ConcurrencyCap;
 }
 
 /**
@@ -164,9 +167,17 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Most requests at the API now. Under a lowered cap nothing is cancelled: requests out finish,
+   * and no new one starts (nor is claimed beyond the look-ahead) until the count is under it.
+   */
+  private get cap(): number {
+    return Math.min(this.o.maxConcurrency, this.o.load?.cap ?? Number.POSITIVE_INFINITY);
+  }
+
   /** The most images held here (at the API or prepared ahead): what bounds the bytes in memory. */
   private get heldCap(): number {
-    return this.o.maxConcurrency + lookAhead(this.o.maxConcurrency);
+    return this.cap + lookAhead(this.cap);
   }
 
   private async pump(): Promise<void> {
@@ -208,7 +219,7 @@ export class Dispatcher {
         {
           takeSlot: (image, release) =>
             takeSlot(this.o.db, { batchId: batch.batchId, owner: this.o.owner, leaseMs: this.leaseMs, image, release }),
-          processHasRoom: () => this.calling < this.o.maxConcurrency,
+          processHasRoom: () => this.calling < this.cap,
           changed: (delta) => {
             this.calling += delta;
             // A place given up here may be what another batch's waiter needs under the process cap.

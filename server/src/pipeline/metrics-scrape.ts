@@ -2,12 +2,14 @@ import { Gauge, Histogram, type Registry } from "prom-client";
 import type { QueueDepth } from "@showscan/db";
 import type { ThreadMemory } from "../pool/memory";
 import type { WorkerPool } from "../pool/pool";
+import { LOAD_REASONS, type ProcessLoad } from "./process-load";
 
 export interface ScrapeSources {
   inFlight(): number;
   /** Unfinished images in the database: every process's, so the figure is right whichever one is scraped. */
   queueDepth(): Promise<QueueDepth>;
   pool: WorkerPool;
+  load: Pick<ProcessLoad, "cap" | "reason">;
   /** A failed scrape-time read is logged, and the rest of the scrape still answers. */
   onError(what: string, error: unknown): void;
 }
@@ -24,6 +26,23 @@ export function registerScrapeGauges(registry: Registry, s: ScrapeSources): void
     registers,
     collect() {
       this.set(s.inFlight());
+    },
+  });
+  new Gauge({
+    name: "showscan_concurrency_cap",
+    help: "Most images this process may have in flight now: MAX_CONCURRENCY, lower while the process is overloaded",
+    registers,
+    collect() {
+      this.set(s.load.cap);
+    },
+  });
+  new Gauge({
+    name: "showscan_concurrency_cap_reason",
+    help: "Why the cap is where it is: 1 for the current reason (ok, eventLoopLag, memory, recovering), 0 for the others",
+    labelNames: ["reason"] as const,
+    registers,
+    collect() {
+      for (const reason of LOAD_REASONS) this.set({ reason }, s.load.reason === reason ? 1 : 0);
     },
   });
   new Gauge({
