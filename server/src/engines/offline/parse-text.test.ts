@@ -380,3 +380,13 @@ describe("parseScheduleText: harder wording", () => {
     ]);
   });
 });
+
+describe("parseScheduleText: specks and digits", () => {
+  it("keeps an unsure digit at a line's end and cuts an emoji's reading glued to a name", () => {
+    const text = `@ WEDNESDAY 9:00 -2 >\nYrRiverside Roadhouse with DJ Max JJ`;
+    const result = parseScheduleText(text, { lines: ocrLines(text, 0.9, { "-2": 0.4, YrRiverside: 0.5, JJ: 0.3 }) });
+    expect(rows(result)).toEqual([["wednesday", "Riverside Roadhouse", "21:00", "02:00", "DJ Max"]]);
+    const sure = `McDonald's Pub\nFRIDAY 9PM-1AM`;
+    expect(rows(parseScheduleText(sure, { lines: ocrLines(sure, 0.95) }))[0]?.[1]).toBe("McDonald's Pub");
+  });
+});

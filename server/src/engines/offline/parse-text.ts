@@ -21,11 +21,20 @@ const SPECK_CONFIDENCE = 0.6;
 /** Under this mean word confidence a line's end time and host are left null rather than guessed. */
 const UNSURE_LINE = 0.45;
 
-/** A word at a line's end that is no word: no letter or digit, a lone letter (a drawn emoji), or two unsure characters. */
-const isSpeck = (word: OcrWord) =>
-  !/[\p{L}\p{N}]/u.test(word.text) ||
-  (/^\p{L}$/u.test(word.text.replace(/[^\p{L}\p{N}]/gu, "")) && !/^[AI]$/.test(word.text)) ||
-  (word.confidence < SPECK_CONFIDENCE && word.text.replace(/[^\p{L}\p{N}]/gu, "").length <= 2);
+/**
+ * A word at a line's end that is no word: no letter or digit, a lone letter (a drawn emoji), or
+ * one or two unsure letters. Digits stay, however unsure: the "-2" ending "9:00 -2" is a time.
+ */
+const isSpeck = (word: OcrWord) => {
+  const core = word.text.replace(/[^\p{L}\p{N}]/gu, "");
+  if (!core) return true;
+  if (/\p{N}/u.test(core)) return false;
+  return (core.length === 1 && !/^[AI]$/.test(word.text)) || (word.confidence < SPECK_CONFIDENCE && core.length <= 2);
+};
+
+/** An unsure word that starts with an emoji's reading glued to a capitalised word: "YrRiverside", "7rSATURDAY". */
+// The case must change after it: a word in capitals ("SATURDAY") is not cut.
+const GLUED_SPECK = /^[\p{L}\p{N}]?[\p{Ll}\p{N}](?=\p{Lu}\p{Ll}{2}|\p{Lu}{3})/u;
 
 /** A line's words without the specks at either end, and their mean confidence. */
 function trimSpecks(words: OcrWord[]): { text: string; confidence: number } {
@@ -34,6 +43,9 @@ function trimSpecks(words: OcrWord[]): { text: string; confidence: number } {
   while (from < to && isSpeck(words[from] as OcrWord)) from++;
   while (to > from && isSpeck(words[to - 1] as OcrWord)) to--;
   const kept = words.slice(from, to);
+  const first = kept[0];
+  if (first && first.confidence < SPECK_CONFIDENCE && GLUED_SPECK.test(first.text))
+    kept[0] = { ...first, text: first.text.replace(GLUED_SPECK, "") };
   const confidence = kept.length ? kept.reduce((sum, word) => sum + word.confidence, 0) / kept.length : 0;
   return { text: kept.map((word) => word.text).join(" "), confidence };
 }
