@@ -24,6 +24,13 @@ describe("skewOf", () => {
     }
     expect(Math.abs(skewOf(await grey(flyer.bytes)))).toBeLessThanOrEqual(0.2);
   });
+
+  it("follows the text, not the edge of the dark table under a photographed sheet", async () => {
+    // The sheet lies level on the table and the whole photo is tilted the other way: only the text is at -2.5 degrees.
+    const tilted = await sharp(flyer.bytes).rotate(-2.5, { background: "#ffffff" }).png().toBuffer();
+    const onTable = await sharp(tilted).extend({ top: 150, bottom: 150, left: 200, right: 200, background: "#2a2a2a" }).png().toBuffer();
+    expect(Math.abs(skewOf(await grey(onTable)) + 2.5)).toBeLessThanOrEqual(0.3);
+  });
 });
 
 describe("cleanPage", () => {

@@ -18,6 +18,8 @@ const MAX_UPSCALE = 2.5;
 const CROP_SAMPLE = 240;
 const SKEW_SAMPLE = 700;
 const MAX_SKEW = 8;
+/** How far (in sampled pixels) above and below a dark pixel paper must show for it to count as a stroke. */
+const STROKE_REACH = 12;
 /** Side of the tiles CLAHE equalises: a few text lines, much smaller than a shadow. */
 const LIGHT_TILE = 64;
 
@@ -130,9 +132,14 @@ export function skewOf(g: Grey): number {
   const step = Math.max(1, Math.floor(g.width / SKEW_SAMPLE));
   const xs: number[] = [];
   const ys: number[] = [];
+  // Ink is dark with paper both above and below it within a line's height: a text stroke. The
+  // table around a photographed sheet is dark too, and its long edge against the paper would
+  // outweigh the text lines.
+  const reach = STROKE_REACH * step;
+  const at = (x: number, y: number) => g.data[Math.max(0, Math.min(g.height - 1, y)) * g.width + x] ?? 255;
   for (let y = 0; y < g.height; y += step)
     for (let x = 0; x < g.width; x += step) {
-      if ((g.data[y * g.width + x] ?? 255) < 100) {
+      if (at(x, y) < 100 && at(x, y - reach) > 160 && at(x, y + reach) > 160) {
         xs.push(x / step);
         ys.push(y / step);
       }
