@@ -3,7 +3,8 @@ import { createOfflineEngine } from "../../server/src/engines/offline/engine";
 import type { Extraction } from "../../server/src/extraction/schema";
 import { createLogger } from "../../server/src/logger";
 import { createWorkerPool } from "../../server/src/pool/pool";
-import type { TruthShow } from "./flyers";
+import { generateFlyers, type TruthShow } from "./flyers";
+import { generateHardFlyers } from "./hard-flyers";
 import { addScores, emptyScore, scoreImage, type Score } from "./show-score";
 
 /** An image to read and what it shows; tags name its set, damage and wordings ("hard", "photo", "ranges"). */
@@ -69,4 +70,23 @@ export function total(readings: ImageReading[]): { score: Score; wallSeconds: nu
     wallSeconds: readings.reduce((sum, r) => sum + r.wallSeconds, 0) / n,
     cpuSeconds: readings.reduce((sum, r) => sum + r.cpuSeconds, 0) / n,
   };
+}
+
+/** The generated clean flyers and hard images of a seed, tagged "clean" or "hard" and by damage and wording. */
+export async function generatedSet({ clean, hard, seed }: { clean: number; hard: number; seed: number }): Promise<QualityImage[]> {
+  const plain = (await generateFlyers(clean, seed)).map((f) => ({
+    name: f.name,
+    bytes: f.bytes,
+    layout: f.layout,
+    tags: ["clean"],
+    truth: f.truth.shows,
+  }));
+  const harder = (await generateHardFlyers(hard, seed)).map((f) => ({
+    name: f.name,
+    bytes: f.bytes,
+    layout: f.layout,
+    tags: ["hard", f.damage, ...f.wordings],
+    truth: f.truth.shows,
+  }));
+  return [...plain, ...harder];
 }

@@ -1,10 +1,10 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { figures, FIELDS } from "../../support/show-score";
-import { readWithOfflineEngine, total, type ImageReading } from "../../support/offline-quality";
+import { generatedSet, readWithOfflineEngine, total, type ImageReading } from "../../support/offline-quality";
 import { textTable } from "../report";
 import { DAMAGES, WORDINGS } from "../../support/hard-flyers";
-import { folderSet, generatedSet } from "./sets";
+import { folderSet } from "./sets";
 
 /**
  * `npm run bench:quality`: the offline engine over a generated set (clean flyers and hard

@@ -2,28 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { WEEKDAYS } from "../../../server/src/extraction/schema";
-import { generateFlyers } from "../../support/flyers";
-import { generateHardFlyers } from "../../support/hard-flyers";
 import type { QualityImage } from "../../support/offline-quality";
-
-/** The generated clean flyers and hard images of a seed, tagged "clean" or "hard" and by damage and wording. */
-export async function generatedSet({ clean, hard, seed }: { clean: number; hard: number; seed: number }): Promise<QualityImage[]> {
-  const plain = (await generateFlyers(clean, seed)).map((f) => ({
-    name: f.name,
-    bytes: f.bytes,
-    layout: f.layout,
-    tags: ["clean"],
-    truth: f.truth.shows,
-  }));
-  const harder = (await generateHardFlyers(hard, seed)).map((f) => ({
-    name: f.name,
-    bytes: f.bytes,
-    layout: f.layout,
-    tags: ["hard", f.damage, ...f.wordings],
-    truth: f.truth.shows,
-  }));
-  return [...plain, ...harder];
-}
 
 const time = z
   .string()
