@@ -386,6 +386,9 @@ describe("parseScheduleText: specks and digits", () => {
     const text = `@ WEDNESDAY 9:00 -2 >\nYrRiverside Roadhouse with DJ Max JJ`;
     const result = parseScheduleText(text, { lines: ocrLines(text, 0.9, { "-2": 0.4, YrRiverside: 0.5, JJ: 0.3 }) });
     expect(rows(result)).toEqual([["wednesday", "Riverside Roadhouse", "21:00", "02:00", "DJ Max"]]);
+    const post = `4") Mic Drop Productions\nFri - Murphy's Pub 9pm-1am`;
+    const read = parseScheduleText(post, { lines: ocrLines(post, 0.95, { '4")': 0.23 }) });
+    expect(read.shows[0]?.vendor).toBe("Mic Drop Productions");
     const sure = `McDonald's Pub\nFRIDAY 9PM-1AM`;
     expect(rows(parseScheduleText(sure, { lines: ocrLines(sure, 0.95) }))[0]?.[1]).toBe("McDonald's Pub");
   });

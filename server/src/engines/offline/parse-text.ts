@@ -23,12 +23,14 @@ const UNSURE_LINE = 0.45;
 
 /**
  * A word at a line's end that is no word: no letter or digit, a lone letter (a drawn emoji), or
- * one or two unsure letters. Digits stay, however unsure: the "-2" ending "9:00 -2" is a time.
+ * one or two unsure characters. A number stays, however unsure: the "-2" ending "9:00 -2" is a
+ * time; a digit among marks ('4")', a round avatar) does not.
  */
+const NUMBER_LIKE = /^[-–(]?[\d:.,]*\d[\d:.,]*[-–)]?(?:[ap]\.?m\.?)?$/i;
 const isSpeck = (word: OcrWord) => {
   const core = word.text.replace(/[^\p{L}\p{N}]/gu, "");
   if (!core) return true;
-  if (/\p{N}/u.test(core)) return false;
+  if (NUMBER_LIKE.test(word.text)) return false;
   return (core.length === 1 && !/^[AI]$/.test(word.text)) || (word.confidence < SPECK_CONFIDENCE && core.length <= 2);
 };
 
