@@ -30,11 +30,11 @@ export interface Flyer {
   truth: { vendor: string | null; shows: TruthShow[] };
 }
 
-type Venue = { name: string; address: string; city: string; state: string; zip: string; phone: string };
+export type Venue = { name: string; address: string; city: string; state: string; zip: string; phone: string };
 type Slot = { venue: Venue; day: Weekday; start: number; end: number; dj: string | null };
 type Drawing = { svg: string; truth: Flyer["truth"] };
 
-const VENUES: Venue[] = [
+export const VENUES: Venue[] = [
   ["Shooters Sports Bar", "640 Park Ave", "Mansfield", "OH", "44903", "(419) 555-0156"],
   ["The Rusty Nail", "822 Main St", "Dayton", "OH", "45402", "(937) 555-0178"],
   ["Murphy's Pub", "2201 N High St", "Columbus", "OH", "43201", "(614) 555-0199"],
@@ -65,7 +65,7 @@ const VENUES: Venue[] = [
   ["Mockingbird Bar", "5219 W Lovers Ln", "Dallas", "TX", "75209", "(214) 555-0114"],
 ].map(([name, address, city, state, zip, phone]) => ({ name, address, city, state, zip, phone }) as Venue);
 
-const DJS = [
+export const DJS = [
   "DJ Rockin Rob",
   "KJ Big Mike",
   "DJ Melody",
@@ -79,7 +79,7 @@ const DJS = [
   "KJ Marco",
   "DJ Hollywood Hank",
 ];
-const VENDORS = [
+export const VENDORS = [
   "Mic Drop Productions",
   "Starlight Karaoke Entertainment",
   "Sing It Loud Karaoke",
@@ -89,9 +89,9 @@ const VENDORS = [
   "Night Owl Karaoke",
   "Center Stage Productions",
 ];
-const STARTS = [19 * 60, 19 * 60 + 30, 20 * 60, 20 * 60 + 30, 21 * 60, 21 * 60 + 30, 22 * 60];
-const LENGTHS = [180, 210, 240, 270, 300];
-const PALETTES = [
+export const STARTS = [19 * 60, 19 * 60 + 30, 20 * 60, 20 * 60 + 30, 21 * 60, 21 * 60 + 30, 22 * 60];
+export const LENGTHS = [180, 210, 240, 270, 300];
+export const PALETTES = [
   { bg: "#ffffff", accent: "#a3124f", tint: "#fbeef3" },
   { bg: "#fffaf0", accent: "#1d3c78", tint: "#eef2fa" },
   { bg: "#f8f8f3", accent: "#0b6147", tint: "#e9f4ef" },
@@ -304,10 +304,10 @@ function truthOf(s: Slot, vendor: string | null, printsZipAndPhone: boolean): Tr
   };
 }
 
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+export const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 /** "7:30 PM - 11:30 PM", "8PM-12AM" or "8pm-1:30am": never "close", the truth needs an end. */
-function timeRange(start: number, end: number, style: "long" | "compact" | "lower"): string {
+export function timeRange(start: number, end: number, style: "long" | "compact" | "lower"): string {
   const clock = (minutes: number) => {
     const h = Math.floor(minutes / 60);
     const m = minutes % 60;
@@ -321,13 +321,13 @@ function timeRange(start: number, end: number, style: "long" | "compact" | "lowe
   return `${clock(start)}${style === "long" ? " - " : "-"}${clock(end)}`;
 }
 
-type TextOptions = { bold?: boolean; fill?: string; anchor?: "start" | "middle"; family?: string; max?: number };
+export type TextOptions = { bold?: boolean; italic?: boolean; fill?: string; anchor?: "start" | "middle"; family?: string; max?: number };
 
 /** One line of SVG text, shrunk when its estimated width would pass `max`. */
-function text(x: number, y: number, content: string, size: number, o: TextOptions = {}): string {
+export function text(x: number, y: number, content: string, size: number, o: TextOptions = {}): string {
   const family = o.family ?? "DejaVu Sans";
   const fitted = o.max ? Math.min(size, Math.floor(o.max / emWidth(content, o.bold ?? false, family))) : size;
-  return `<text x="${x}" y="${y}" font-family="${family}" font-size="${fitted}" font-weight="${o.bold ? "bold" : "normal"}" fill="${o.fill ?? "#111111"}" text-anchor="${o.anchor ?? "start"}" xml:space="preserve">${escapeXml(content)}</text>`;
+  return `<text x="${x}" y="${y}" font-family="${family}" font-size="${fitted}" font-weight="${o.bold ? "bold" : "normal"}"${o.italic ? ' font-style="italic"' : ""} fill="${o.fill ?? "#111111"}" text-anchor="${o.anchor ?? "start"}" xml:space="preserve">${escapeXml(content)}</text>`;
 }
 
 /** Width in em, from rough DejaVu advance widths (generous, so text never overflows). */
@@ -339,16 +339,16 @@ function emWidth(s: string, bold: boolean, family: string): number {
 
 const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const wrap = (w: number, h: number, body: string) =>
+export const wrap = (w: number, h: number, body: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${body}</svg>`;
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+export function pick<T>(rng: Rng, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];
   if (item === undefined) throw new Error("pick from an empty list");
   return item;
 }
 
-function sample<T>(rng: Rng, items: T[], n: number): T[] {
+export function sample<T>(rng: Rng, items: T[], n: number): T[] {
   const pool = [...items];
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));

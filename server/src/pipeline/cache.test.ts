@@ -22,7 +22,7 @@ describe("the analysis key", () => {
     const gemini = { name: "gemini", model: "gemini-2.5-flash" };
     expect(analysisKey(gemini, null)).toMatch(/^gemini\/gemini-2\.5-flash\/[0-9a-f]{12}$/);
     expect(analysisKey(gemini, "gemini-2.5-pro")).toMatch(/^gemini\/gemini-2\.5-pro\//);
-    expect(analysisKey({ name: "offline", model: "tesseract-eng" }, null)).toBe("offline/tesseract-eng/1");
+    expect(analysisKey({ name: "offline", model: "tesseract-eng" }, null)).toBe("offline/tesseract-eng/2");
   });
 
   it("is null for an engine with no known version: its answers are not shared", () => {

@@ -4,10 +4,12 @@ import { createOfflineEngine } from "./engine";
 
 const image: PreparedImage = { bytes: new Uint8Array([1, 2, 3]), mimeType: "image/jpeg", fileName: "flyer.jpg" };
 const POSTER = `KARAOKE NIGHT\nEVERY TUESDAY\n7:30 PM - 11:30 PM\nat Murphy's Pub\nHosted by KJ Sarah`;
+const wordsOf = (text: string, confidence: number) =>
+  text.split("\n").map((line) => line.split(" ").map((word) => ({ text: word, confidence })));
 
 describe("offline engine", () => {
   it("runs OCR on the prepared bytes and parses the text", async () => {
-    const ocr = vi.fn(async () => ({ text: POSTER, confidence: 0.9 }));
+    const ocr = vi.fn(async () => ({ text: POSTER, confidence: 0.9, lines: wordsOf(POSTER, 0.9) }));
     const engine = createOfflineEngine({ ocr });
     const signal = new AbortController().signal;
 
@@ -30,7 +32,7 @@ describe("offline engine", () => {
   });
 
   it("answers an image with no readable text with an empty extraction", async () => {
-    const engine = createOfflineEngine({ ocr: async () => ({ text: "  \n ", confidence: 0 }) });
+    const engine = createOfflineEngine({ ocr: async () => ({ text: "  \n ", confidence: 0, lines: [] }) });
     const result = await engine.analyze(image, new AbortController().signal);
     expect(result.extraction).toEqual({ shows: [], venues: [], djs: [], vendors: [] });
   });

@@ -28,7 +28,7 @@ export function createOfflineEngine(deps: OfflineEngineDeps): Engine {
 
       let extraction: Extraction;
       try {
-        extraction = ocr.text.trim() ? parseScheduleText(ocr.text, { ocrConfidence: ocr.confidence }) : emptyExtraction();
+        extraction = ocr.text.trim() ? parseScheduleText(ocr.text, { ocrConfidence: ocr.confidence, lines: ocr.lines }) : emptyExtraction();
       } catch (error) {
         // The parser is deterministic: the same text would fail again.
         throw new EngineError(`cannot parse OCR text: ${error instanceof Error ? error.message : String(error)}`, "permanent");

@@ -11,6 +11,8 @@ export type VenueEvidence = "explicit" | "structural" | "keyword" | "plain";
 /** What one line of OCR text says. */
 export interface Line {
   text: string;
+  /** 0 to 1: how sure the OCR was of the line's words. */
+  confidence: number;
   days: Weekday[];
   time: TimeRange | null;
   date: string | null;
@@ -81,11 +83,20 @@ function findVenue(masked: string, structured: boolean): Line["venue"] {
   return null;
 }
 
-export function analyseLine(raw: string): Line | null {
+/** A bare range ("7-10", "8 till 11") that is all a line says. */
+function onlyTime(masked: string): TimeRange | null {
+  const time = findTimeRange(masked, true);
+  if (!time) return null;
+  const rest = masked.slice(0, time.span[0]) + masked.slice(time.span[1]);
+  return /[A-Za-z0-9]/.test(rest) ? null : time;
+}
+
+export function analyseLine(raw: string, confidence = 1): Line | null {
   const text = normalizeLine(raw);
   if (!/[A-Za-z0-9]{2}/.test(text)) return null;
   const line: Line = {
     text,
+    confidence,
     days: [],
     time: null,
     date: null,
@@ -115,7 +126,8 @@ export function analyseLine(raw: string): Line | null {
   const days = findDays(masked);
   line.days = days.days;
   masked = blank(masked, days.spans);
-  line.time = findTimeRange(masked, days.days.length > 0);
+  // A bare "9-1" reads as a show time on a weekday's line, or on a line that holds nothing else.
+  line.time = findTimeRange(masked, days.days.length > 0) ?? onlyTime(masked);
   if (line.time) masked = blank(masked, [line.time.span]);
   line.host = findHost(masked);
   if (line.host) masked = blank(masked, [line.host.span]);

@@ -1,33 +1,34 @@
+import { repairAddressNumbers, repairDayWord, repairTimes } from "./repairs";
+
 /** Repairs the OCR mistakes that break field parsing, leaving everything else as read. */
 export function normalizeLine(raw: string): string {
-  return (
-    raw
-      .replace(/[\u2010-\u2015\u2212]/g, "-")
-      .replace(/[\u2018\u2019\u201B`´]/g, "'")
-      .replace(/[\u201C\u201D]/g, '"')
-      .replace(/[•·●▪►★☆♪♫*■«»]/g, " ")
-      .replace(/\s+/g, " ")
-      .trim()
-      // "|" is tesseract's favourite reading of a capital I (of an l between lower-case letters);
-      // a free-standing one is a separator.
-      .replace(/(?<=[a-z])\|(?=[a-z])/g, "l")
-      .replace(/\|(?=[A-Za-z])/g, "I")
-      .replace(/(?<=[A-Z])\|/g, "I")
-      .replace(/\b[A-Z]+l[A-Z]+\b/g, (word) => word.replace(/l/g, "I"))
-      // DJ/KJ read as D], K), D)J, Dj, 0J...
-      .replace(/\b([DdKk])(?:[\])}|]?[Jj][\])}|]?|[\])}|]{1,2})(?=\s)/g, (_, letter: string) => `${letter.toUpperCase()}J`)
-      .replace(/\b0J\b/g, "DJ")
-      .replace(/(?<=\b(?:with|w\/|by|host|hosted by)\s)([DK])[Il1](?=\s+[A-Z])/gi, (_, letter: string) => `${letter.toUpperCase()}J`)
-      .replace(/ w\s?\/(?=\s)/gi, " w/")
-      // "1lam": a stray l between the hour and am/pm. Before "am" it is noise (1am), before "pm"
-      // it is a misread 1 (11pm): karaoke ends at 1am far more often than at 11am.
-      .replace(/(\d)[lI|](?=\s?[aA]\.?[mM]\b)/g, "$1")
-      .replace(/(\d)[lI|](?=\s?[pP]\.?[mM]\b)/g, (_, digit: string) => `${digit}1`)
-      .replace(/(?<=\d\s?[aApP]\.?[mM]\s?-\s?)[lI|T]{1,2}(?=\s?[aApP]\.?[mM]\b)/g, (ones) => "1".repeat(ones.length))
-      .replace(/\b[\dOoIl|]{1,2}[:.][\dOoIl|]{2}\b/g, fixDigits)
-      .replace(/\b[\dOoIl]{1,2}(?=\s?[aApP]\.?[mM]\b)/g, fixDigits)
-      .replace(/\(?[\dOoIl]{3}\)?[\s.-]?[\dOoIl]{3}[\s.-][\dOoIl]{4}\b/g, fixDigits)
-  );
+  const read = raw
+    .replace(/[\u2010-\u2015\u2212]/g, "-")
+    .replace(/[\u2018\u2019\u201B`´]/g, "'")
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[•·●▪►★☆♪♫*■«»]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    // "|" is tesseract's favourite reading of a capital I (of an l between lower-case letters);
+    // a free-standing one is a separator.
+    .replace(/(?<=[a-z])\|(?=[a-z])/g, "l")
+    .replace(/\|(?=[A-Za-z])/g, "I")
+    .replace(/(?<=[A-Z])\|/g, "I")
+    .replace(/\b[A-Z]+l[A-Z]+\b/g, (word) => word.replace(/l/g, "I"))
+    // DJ/KJ read as D], K), D)J, Dj, 0J...
+    .replace(/\b([DdKk])(?:[\])}|]?[Jj][\])}|]?|[\])}|]{1,2})(?=\s)/g, (_, letter: string) => `${letter.toUpperCase()}J`)
+    .replace(/\b0J\b/g, "DJ")
+    .replace(/(?<=\b(?:with|w\/|by|host|hosted by)\s)([DK])[Il1](?=\s+[A-Z])/gi, (_, letter: string) => `${letter.toUpperCase()}J`)
+    .replace(/ w\s?\/(?=\s)/gi, " w/")
+    // "1lam": a stray l between the hour and am/pm. Before "am" it is noise (1am), before "pm"
+    // it is a misread 1 (11pm): karaoke ends at 1am far more often than at 11am.
+    .replace(/(\d)[lI|](?=\s?[aA]\.?[mM]\b)/g, "$1")
+    .replace(/(\d)[lI|](?=\s?[pP]\.?[mM]\b)/g, (_, digit: string) => `${digit}1`)
+    .replace(/(?<=\d\s?[aApP]\.?[mM]\s?-\s?)[lI|T]{1,2}(?=\s?[aApP]\.?[mM]\b)/g, (ones) => "1".repeat(ones.length))
+    .replace(/\b[\dOoIl|]{1,2}[:.][\dOoIl|]{2}\b/g, fixDigits)
+    .replace(/\b[\dOoIl]{1,2}(?=\s?[aApP]\.?[mM]\b)/g, fixDigits)
+    .replace(/\(?[\dOoIl]{3}\)?[\s.-]?[\dOoIl]{3}[\s.-][\dOoIl]{4}\b/g, fixDigits);
+  return repairAddressNumbers(repairTimes(read.replace(/(?<![\w'])[A-Za-z0-9|!]{3,9}(?![\w'])/g, repairDayWord)));
 }
 
 function fixDigits(token: string): string {

@@ -70,7 +70,7 @@ describe("offline OCR on generated flyers", () => {
     const blank = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#ffffff" } })
       .jpeg()
       .toBuffer();
-    expect(await recognizeText({ bytes: blank })).toEqual({ text: "", confidence: 0 });
+    expect(await recognizeText({ bytes: blank })).toEqual({ text: "", confidence: 0, lines: [] });
   });
 });
 

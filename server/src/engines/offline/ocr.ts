@@ -1,24 +1,32 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import sharp from "sharp";
 import Tesseract from "tesseract.js";
+import { cleanPage } from "./preprocess";
 
 export interface OcrInput {
   bytes: Uint8Array;
+}
+export interface OcrWord {
+  text: string;
+  /** 0 to 1: tesseract's own confidence in the word. */
+  confidence: number;
 }
 export interface OcrOutput {
   text: string;
   /** 0 to 1. */
   confidence: number;
+  /** The text line by line, each word with its confidence; `text` is these lines joined. */
+  lines: OcrWord[][];
 }
 
 // The LSTM-only model; tesseract.js would fetch this same folder from a CDN if langPath were unset.
 const require = createRequire(import.meta.url);
 const LANG_PATH = path.join(path.dirname(require.resolve("@tesseract.js-data/eng/package.json")), "4.0.0_best_int");
 
-/** Text this narrow is too small for tesseract's LSTM; upscale it towards this width. */
-const MIN_WIDTH = 1000;
-const MAX_UPSCALE = 2.5;
+/** A reading whose mean word confidence is under this gets a second pass on the binarised page. */
+const WEAK_READING = 0.85;
+/** Words under this confidence do not count towards a reading's score. */
+const COUNTED_WORD = 0.6;
 
 // This module runs inside one Tinypool worker thread, so one tesseract worker per module is one
 // per thread, created on first use.
@@ -43,35 +51,54 @@ function getWorker(): Promise<Tesseract.Worker> {
   return created;
 }
 
-/** Dark text on a light background, contrast stretched, small images enlarged. */
-async function preprocess(bytes: Uint8Array): Promise<Buffer> {
-  const { data, info } = await sharp(bytes).flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
-  let sum = 0;
-  for (const value of data) sum += value;
-  const dark = sum / data.length < 128;
+interface Reading {
+  lines: OcrWord[][];
+  /** Characters read with confidence: more text read surely beats a little read very surely. */
+  score: number;
+  meanConfidence: number;
+}
 
-  let image = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
-  if (dark) image = image.negate();
-  image = image.normalise();
-  if (info.width < MIN_WIDTH) {
-    const scale = Math.min(MAX_UPSCALE, MIN_WIDTH / info.width);
-    image = image.resize({ width: Math.round(info.width * scale), kernel: "lanczos3" });
-  }
-  return image.png({ compressionLevel: 1 }).toBuffer();
+async function read(ocr: Tesseract.Worker, image: Buffer, mode: Tesseract.PSM): Promise<Reading> {
+  await ocr.setParameters({ tessedit_pageseg_mode: mode });
+  const { data } = await ocr.recognize(image, {}, { text: true, blocks: true });
+  const lines = (data.blocks ?? []).flatMap((block) =>
+    block.paragraphs.flatMap((paragraph) =>
+      paragraph.lines
+        .map((line) => line.words.map((word) => ({ text: word.text, confidence: Math.max(0, Math.min(1, word.confidence / 100)) })))
+        .filter((words) => words.some((word) => word.text.trim())),
+    ),
+  );
+  const words = lines.flat();
+  const chars = words.reduce((sum, word) => sum + word.text.length, 0);
+  const meanConfidence = chars ? words.reduce((sum, word) => sum + word.confidence * word.text.length, 0) / chars : 0;
+  const score = words.reduce((sum, word) => sum + (word.confidence >= COUNTED_WORD ? word.confidence * word.text.length : 0), 0);
+  return { lines, score, meanConfidence };
 }
 
 export async function recognizeText({ bytes }: OcrInput): Promise<OcrOutput> {
-  const [ocr, image] = await Promise.all([getWorker(), preprocess(bytes)]);
-  let data: Tesseract.Page;
+  const [ocr, page] = await Promise.all([getWorker(), cleanPage(bytes)]);
+  let best: Reading;
   try {
-    ({ data } = await ocr.recognize(image));
+    // One uniform block: tesseract's own layout analysis cuts a photographed flyer into columns
+    // at its shadows and border, and drops the pieces it takes for pictures.
+    best = await read(ocr, await page.png(), Tesseract.PSM.SINGLE_BLOCK);
+    // A weak reading is often a font or a background the grey page does not suit: the binarised
+    // page under tesseract's layout analysis reads those better, and costs a second pass only
+    // where the first was weak.
+    if (best.meanConfidence < WEAK_READING) {
+      const second = await read(ocr, await page.binary(), Tesseract.PSM.AUTO);
+      if (second.score > best.score) best = second;
+    }
   } catch (error) {
     // Tesseract's state after a failed job is unknown: the next image gets a fresh worker.
     if (worker && (await worker.catch(() => null)) === ocr) await terminateOcr();
     throw error;
   }
-  const text = data.text.trim();
-  return { text, confidence: text ? Math.max(0, Math.min(1, data.confidence / 100)) : 0 };
+  const text = best.lines
+    .map((line) => line.map((word) => word.text).join(" "))
+    .join("\n")
+    .trim();
+  return { text, confidence: text ? best.meanConfidence : 0, lines: text ? best.lines : [] };
 }
 
 /** Ends this thread's tesseract worker (tests, shutdown); the next call starts a new one. */

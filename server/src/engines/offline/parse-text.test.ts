@@ -316,3 +316,80 @@ describe("parseScheduleText: confidence", () => {
     expect(partial).toBeLessThan(sure);
   });
 });
+
+/** OCR lines from text, every word at `confidence` unless `unsure` lists it (by its text) with its own. */
+const ocrLines = (text: string, confidence: number, unsure: Record<string, number> = {}) =>
+  text.split("\n").map((line) => line.split(" ").map((word) => ({ text: word, confidence: unsure[word] ?? confidence })));
+
+describe("parseScheduleText: word confidences", () => {
+  it("drops unsure specks at a line's ends (emoji read as letters) but keeps sure short words", () => {
+    const text = `Q THURSDAY 8:00 PM - 11:00 PM *\nYr Sully's Corner Bar with KJ Lisa Marie J]`;
+    const result = parseScheduleText(text, { ocrConfidence: 0.9, lines: ocrLines(text, 0.92, { Q: 0.4, Yr: 0.35, "J]": 0.3 }) });
+    expect(rows(result)).toEqual([["thursday", "Sully's Corner Bar", "20:00", "23:00", "KJ Lisa Marie"]]);
+    const poster = `EVERY FRIDAY 9PM-1AM\nat Murphy's Pub`;
+    expect(rows(parseScheduleText(poster, { lines: ocrLines(poster, 0.9) }))).toEqual([["friday", "Murphy's Pub", "21:00", "01:00", null]]);
+  });
+
+  it("gives each show the confidence of its own lines", () => {
+    const text = `MONDAY 8PM-12AM\nShooters Sports Bar\nTUESDAY 9PM-1AM\nThe Rusty Nail`;
+    const result = parseScheduleText(text, { lines: ocrLines(text, 0.95, { Rusty: 0.5, Nail: 0.5 }) });
+    const [sure, shaky] = result.shows;
+    expect(sure?.venueName).toBe("Shooters Sports Bar");
+    expect(shaky?.venueName).toBe("The Rusty Nail");
+    expect(shaky!.confidence).toBeLessThan(sure!.confidence - 0.2);
+  });
+
+  it("leaves the end time and host null when their line was read unsure", () => {
+    const text = `SATURDAY 9PM-2AM with DJ Max\nat Murphy's Pub`;
+    const sure = parseScheduleText(text, { lines: ocrLines(text, 0.9) });
+    expect(rows(sure)).toEqual([["saturday", "Murphy's Pub", "21:00", "02:00", "DJ Max"]]);
+    const shaky = parseScheduleText(text, { lines: ocrLines(text, 0.9, { SATURDAY: 0.3, "9PM-2AM": 0.3, with: 0.3, DJ: 0.3, Max: 0.3 }) });
+    expect(rows(shaky)).toEqual([["saturday", "Murphy's Pub", "21:00", null, null]]);
+  });
+});
+
+describe("parseScheduleText: harder wording", () => {
+  it("reads several venues on one line, each with its own time", () => {
+    expect(brief(`WEDNESDAY\nHonky Tonk Heaven 8PM-12:30AM | Blue Moon Bar & Grill 10:00 PM - 2:30 AM`)).toEqual([
+      ["wednesday", "Honky Tonk Heaven", "20:00", "00:30", null],
+      ["wednesday", "Blue Moon Bar & Grill", "22:00", "02:30", null],
+    ]);
+    expect(brief(`Sat - Mockingbird Bar 10pm-3am & Lucky Clover Pub 9pm-1am`)).toEqual([
+      ["saturday", "Mockingbird Bar", "22:00", "03:00", null],
+      ["saturday", "Lucky Clover Pub", "21:00", "01:00", null],
+    ]);
+  });
+
+  it("reads a bare time on a line of its own under the weekday as an evening", () => {
+    expect(brief(`KARAOKE\nNIGHT\nEVERY TUESDAY\n7-10\nat Lucky Clover Pub`)).toEqual([
+      ["tuesday", "Lucky Clover Pub", "19:00", "22:00", null],
+    ]);
+    expect(brief(`EVERY MONDAY\n8 till 11\nat O'Reilly's Tavern`)).toEqual([["monday", "O'Reilly's Tavern", "20:00", "23:00", null]]);
+  });
+
+  it("reads day ranges and lists, 'till close', and OCR's letters for digits in a time", () => {
+    expect(brief(`Mon-Thu 8PM - CLOSE\nat The Tin Roof`).map(([day, , start, end]) => [day, start, end])).toEqual([
+      ["monday", "20:00", null],
+      ["tuesday", "20:00", null],
+      ["wednesday", "20:00", null],
+      ["thursday", "20:00", null],
+    ]);
+    expect(brief(`Wed & FRl 9:3O PM - 1:3O AM\nat Murphy's Pub`)).toEqual([
+      ["wednesday", "Murphy's Pub", "21:30", "01:30", null],
+      ["friday", "Murphy's Pub", "21:30", "01:30", null],
+    ]);
+  });
+});
+
+describe("parseScheduleText: specks and digits", () => {
+  it("keeps an unsure digit at a line's end and cuts an emoji's reading glued to a name", () => {
+    const text = `@ WEDNESDAY 9:00 -2 >\nYrRiverside Roadhouse with DJ Max JJ`;
+    const result = parseScheduleText(text, { lines: ocrLines(text, 0.9, { "-2": 0.4, YrRiverside: 0.5, JJ: 0.3 }) });
+    expect(rows(result)).toEqual([["wednesday", "Riverside Roadhouse", "21:00", "02:00", "DJ Max"]]);
+    const post = `4") Mic Drop Productions\nFri - Murphy's Pub 9pm-1am`;
+    const read = parseScheduleText(post, { lines: ocrLines(post, 0.95, { '4")': 0.23 }) });
+    expect(read.shows[0]?.vendor).toBe("Mic Drop Productions");
+    const sure = `McDonald's Pub\nFRIDAY 9PM-1AM`;
+    expect(rows(parseScheduleText(sure, { lines: ocrLines(sure, 0.95) }))[0]?.[1]).toBe("McDonald's Pub");
+  });
+});

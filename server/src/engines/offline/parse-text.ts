@@ -2,11 +2,54 @@ import { extractionSchema, type Dj, type Extraction, type Show, type Vendor, typ
 import { analyseLine, type Line, type VenueEvidence } from "./lines";
 import type { Host } from "./people";
 import { hasVenueWord } from "./places";
-import type { TimeRange } from "./times";
+import type { OcrWord } from "./ocr";
+import { splitAtTimes, type TimeRange } from "./times";
+import { normalizeLine } from "./normalize";
 
 export interface ParseOptions {
   /** The OCR engine's own confidence, 0 to 1; scales every item's confidence. */
   ocrConfidence?: number;
+  /**
+   * The text line by line with each word's confidence (the OCR's reading of `text`): unsure
+   * specks at the ends of a line are dropped, and each show's confidence follows its own lines.
+   */
+  lines?: OcrWord[][];
+}
+
+/** Under this, a word at the end of a line that is one or two characters is a speck (an emoji, a border). */
+const SPECK_CONFIDENCE = 0.6;
+/** Under this mean word confidence a line's end time and host are left null rather than guessed. */
+const UNSURE_LINE = 0.45;
+
+/**
+ * A word at a line's end that is no word: no letter or digit, a lone letter (a drawn emoji), or
+ * one or two unsure characters. A number stays, however unsure: the "-2" ending "9:00 -2" is a
+ * time; a digit among marks ('4")', a round avatar) does not.
+ */
+const NUMBER_LIKE = /^[-–(]?[\d:.,]*\d[\d:.,]*[-–)]?(?:[ap]\.?m\.?)?$/i;
+const isSpeck = (word: OcrWord) => {
+  const core = word.text.replace(/[^\p{L}\p{N}]/gu, "");
+  if (!core) return true;
+  if (NUMBER_LIKE.test(word.text)) return false;
+  return (core.length === 1 && !/^[AI]$/.test(word.text)) || (word.confidence < SPECK_CONFIDENCE && core.length <= 2);
+};
+
+/** An unsure word that starts with an emoji's reading glued to a capitalised word: "YrRiverside", "7rSATURDAY". */
+// The case must change after it: a word in capitals ("SATURDAY") is not cut.
+const GLUED_SPECK = /^[\p{L}\p{N}]?[\p{Ll}\p{N}](?=\p{Lu}\p{Ll}{2}|\p{Lu}{3})/u;
+
+/** A line's words without the specks at either end, and their mean confidence. */
+function trimSpecks(words: OcrWord[]): { text: string; confidence: number } {
+  let from = 0;
+  let to = words.length;
+  while (from < to && isSpeck(words[from] as OcrWord)) from++;
+  while (to > from && isSpeck(words[to - 1] as OcrWord)) to--;
+  const kept = words.slice(from, to);
+  const first = kept[0];
+  if (first && first.confidence < SPECK_CONFIDENCE && GLUED_SPECK.test(first.text))
+    kept[0] = { ...first, text: first.text.replace(GLUED_SPECK, "") };
+  const confidence = kept.length ? kept.reduce((sum, word) => sum + word.confidence, 0) / kept.length : 0;
+  return { text: kept.map((word) => word.text).join(" "), confidence };
 }
 
 /** A weekday line (or a time line under one) that becomes one show per weekday. */
@@ -167,7 +210,10 @@ function buildShows(lines: Line[], slots: Slot[], vendorLines: VendorLine[], ocr
     if (!assigned) return;
     const { index: venueLine, venue } = assigned;
     const end = anchors.find((a) => a > Math.max(slot.line, venueLine)) ?? lines.length;
-    const host = hostFor(lines, slot, venueLine, end, onlyHost);
+    const found = hostFor(lines, slot, venueLine, end, onlyHost);
+    // Plain text has no word confidences: its lines count as sure and the page's confidence scales the show.
+    const sure = Math.min(lines[slot.line]?.confidence ?? 1, lines[venueLine]?.confidence ?? 1);
+    const host = found && sure >= UNSURE_LINE ? found : null;
     venueLines.add(venueLine);
     if (host) hosts.set(key(host.name), host);
     for (const day of slot.days) {
@@ -177,12 +223,12 @@ function buildShows(lines: Line[], slots: Slot[], vendorLines: VendorLine[], ocr
         venueName: venue.name,
         dayOfWeek: day,
         startTime: slot.time?.start ?? null,
-        endTime: slot.time?.end ?? null,
+        endTime: sure >= UNSURE_LINE ? (slot.time?.end ?? null) : null,
         date: slot.date,
         djName: host?.name ?? null,
         vendor: vendorFor(slot.line),
         description: null,
-        confidence: showConfidence(ocr, slot, venue.evidence, host !== null),
+        confidence: showConfidence(ocr * sure, slot, venue.evidence, host !== null),
       });
     }
   });
@@ -217,10 +263,13 @@ function websiteOf(name: string, urls: string[]): string | null {
  */
 export function parseScheduleText(text: string, options: ParseOptions = {}): Extraction {
   const ocr = round(options.ocrConfidence ?? 1);
-  const lines = text.split(/\r?\n/).flatMap((raw) => analyseLine(raw) ?? []);
+  const read = options.lines ? options.lines.map(trimSpecks) : text.split(/\r?\n/).map((line) => ({ text: line, confidence: 1 }));
+  const lines = read.flatMap(({ text: raw, confidence }) =>
+    splitAtTimes(normalizeLine(raw)).flatMap((piece) => analyseLine(piece, confidence) ?? []),
+  );
   promotePlainVenues(lines);
   const vendorLines = lines.flatMap((line, index) => (line.vendor ? [{ index, name: line.vendor }] : []));
-  const { shows, venueLines, hosts } = buildShows(lines, findSlots(lines), vendorLines, ocr);
+  const { shows, venueLines, hosts } = buildShows(lines, findSlots(lines), vendorLines, options.lines ? 1 : ocr);
   const urls = lines.flatMap((line) => (line.url ? [line.url] : []));
 
   const vendorNames = [...new Map(vendorLines.map(({ name }) => [key(name), name])).values()];

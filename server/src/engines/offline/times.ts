@@ -141,3 +141,23 @@ export function findDate(text: string): { date: string; span: Span } | null {
   }
   return null;
 }
+
+/**
+ * Several venues on one line, each with its time ("Murphy's Pub 8pm-12am | The Tin Roof 9pm-1am"):
+ * the line cut after each time range that a separator (| & , · / +) and more text follow. A line
+ * with one time range comes back whole.
+ */
+export function splitAtTimes(line: string): string[] {
+  const ends = [...line.matchAll(RANGE)].map((m) => m.index + m[0].length);
+  if (ends.length < 2) return [line];
+  const pieces: string[] = [];
+  let from = 0;
+  for (const end of ends) {
+    const separator = /^\s*[|&,·/+•]\s*(?=\S)/.exec(line.slice(end));
+    if (!separator || !/[A-Za-z]{2}/.test(line.slice(end))) continue;
+    pieces.push(line.slice(from, end).trim());
+    from = end + separator[0].length;
+  }
+  pieces.push(line.slice(from).trim());
+  return pieces.filter(Boolean);
+}
