@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { showscan } from "../support/cli-run";
+import { startServerProcess } from "../support/server-process";
+import { createTestDatabase } from "../support/test-database";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { generateFlyers, type Flyer } from "../support/flyers";
-import { answerWithTruth, startService, testTokens, waitForBatch, type TestService } from "../support/harness";
+import { answerWithTruth, startService, TEST_JWT_SECRET, testTokens, waitForBatch, type TestService } from "../support/harness";
 import { createClient } from "../support/trpc-client";
 
 /** The first-run demo's procedures: the shipped samples listed, and analysed with one call. */
@@ -65,4 +70,28 @@ describe("batch.samples and batch.analyzeSamples", () => {
       await api.close();
     }
   });
+});
+
+/** The shipped samples, read with no key and no network, as a newcomer's first command does. */
+describe("showscan analyze samples/ with the offline engine", () => {
+  const SAMPLES = fileURLToPath(new URL("../../samples/", import.meta.url));
+  const truth = JSON.parse(readFileSync(path.join(SAMPLES, "truth.json"), "utf8")) as { file: string; shows: { venue: string }[] }[];
+
+  it("reads every sample and prints every show's venue, saying which engine read them", async () => {
+    const database = await createTestDatabase();
+    const server = await startServerProcess({ DATABASE_URL: database.url, ENGINE: "offline", JWT_SECRET: TEST_JWT_SECRET });
+    try {
+      expect(server.output()).toContain("reading with offline OCR");
+      const token = await testTokens.sign({ sub: "newcomer", role: "admin" });
+      const run = await showscan(["analyze", SAMPLES, "--server", server.url, "--token", token], {}, 240_000);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("🔎 Reading with offline OCR");
+      expect(run.stdout).toContain("A Gemini key (GEMINI_API_KEY) gives better results on hard images");
+      expect(run.stdout).toContain(`📈 Success rate: ${truth.length}/${truth.length} images (100%)`);
+      for (const venue of new Set(truth.flatMap((t) => t.shows.map((s) => s.venue)))) expect(run.stdout, venue).toContain(venue);
+    } finally {
+      await server.stop();
+      await database.drop();
+    }
+  }, 300_000);
 });
