@@ -25,6 +25,8 @@ export function serverProcessEnv(databaseUrl: string, fakeUrl: string): Record<s
     GEMINI_BASE_URL: fakeUrl,
     GEMINI_MODEL: TEST_MODEL,
     JWT_SECRET: TEST_JWT_SECRET,
+    // Test files run side by side on few cores: see the load limits in startService.
+    OVERLOAD_LAG_MS: "5000",
   };
 }
 
