@@ -1,3 +1,4 @@
+import { safeFileName } from "@showscan/server/file-names";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "../api/trpc";
 import type { Rejection } from "../api/types";
@@ -17,7 +18,9 @@ const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-$
 /** The upload as `batch.analyze` reads it; the idempotency key makes a resent click return the same batch. */
 export function analyzeForm(files: File[], fields: AnalyzeFields, idempotencyKey = newKey()): FormData {
   const form = new FormData();
-  for (const file of files) form.append("images", file);
+  // The name the server will store, sent as such: a control character in a name would make the
+  // whole multipart body unreadable to the server, not just that one file.
+  for (const file of files) form.append("images", file, safeFileName(file.name));
   for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== "") form.append(name, String(value));
   form.append("idempotencyKey", idempotencyKey);
   return form;
