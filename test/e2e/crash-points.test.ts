@@ -6,28 +6,12 @@ import { distinctImages } from "../support/images";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { createClient, uploadForm } from "../support/trpc-client";
+import { extractionOf, showOf as aShow } from "../support/extractions";
 
 const IMAGES = 100;
 
 /** Each image reads as one show of its own venue: the merge must end with exactly one row per image. */
-const showOf = (n: number) => ({
-  shows: [
-    {
-      venueName: `Crash Point Tavern ${n}`,
-      dayOfWeek: "friday",
-      startTime: "21:00",
-      endTime: null,
-      date: null,
-      djName: null,
-      vendor: null,
-      description: null,
-      confidence: 0.9,
-    },
-  ],
-  venues: [],
-  djs: [],
-  vendors: [],
-});
+const showOf = (n: number) => extractionOf(aShow({ venueName: `Crash Point Tavern ${n}` }));
 
 /**
  * Holds the batch's row lock from the test's own transaction, as a long transaction of another

@@ -1,6 +1,7 @@
 import { decodeJwt, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBatches } from "../../db/src/index";
+import { extractionOf, showOf } from "../support/extractions";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { distinctImages } from "../support/images";
 import { eventually, preparedSha256, startService, TEST_JWT_SECRET, testTokens, waitForBatch, type TestService } from "../support/harness";
@@ -101,24 +102,7 @@ describe("bad tokens are refused on every transport", () => {
       answer: async (req) => {
         if (held.has(req.imageSha256)) await released;
         return {
-          json: {
-            shows: [
-              {
-                venueName: "Token Tavern",
-                dayOfWeek: "friday",
-                startTime: "21:00",
-                endTime: null,
-                date: null,
-                djName: null,
-                vendor: null,
-                description: null,
-                confidence: 0.9,
-              },
-            ],
-            venues: [],
-            djs: [],
-            vendors: [],
-          },
+          json: extractionOf(showOf({ venueName: "Token Tavern" })),
         };
       },
     });

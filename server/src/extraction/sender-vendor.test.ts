@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { emptyExtraction, type Show } from "./schema";
+import { showOf as show } from "../../../test/support/extractions";
+import { emptyExtraction } from "./schema";
 import { withSenderVendor } from "./sender-vendor";
-
-const show = (over: Partial<Show>): Show => ({
-  venueName: "The Rusty Nail",
-  dayOfWeek: "friday",
-  startTime: "21:00",
-  endTime: null,
-  date: null,
-  djName: null,
-  vendor: null,
-  description: null,
-  confidence: 0.9,
-  ...over,
-});
 
 describe("withSenderVendor", () => {
   it("fills the company of shows that name none, keeps the ones that do, and lists it once", () => {
