@@ -4,7 +4,16 @@ import { createGeminiEngine } from "../../server/src/engines/gemini/engine";
 import { createLogger } from "../../server/src/logger";
 import { startFakeGemini, type FakeGemini } from "../support/fake-gemini";
 import { generateFlyers, type Flyer } from "../support/flyers";
-import { answerWithTruth, startService, TEST_JWT_SECRET, TEST_MODEL, testTokens, waitForBatch, type TestService } from "../support/harness";
+import {
+  answerWithTruth,
+  eventually,
+  startService,
+  TEST_JWT_SECRET,
+  TEST_MODEL,
+  testTokens,
+  waitForBatch,
+  type TestService,
+} from "../support/harness";
 import { distinctImages } from "../support/images";
 import { createClient, uploadForm } from "../support/trpc-client";
 
@@ -40,6 +49,9 @@ describe("logs", () => {
       uploadForm([...flyers.map((f) => ({ name: f.name, bytes: f.bytes })), unknown!], { workers: 2 }),
     );
     await waitForBatch(service, batchId);
+    // The last attempt's line and the summary are written once its record has committed, which
+    // is when waitForBatch hears of the end: wait for the summary, written last.
+    await eventually(async () => (lines.some((l) => l.includes("📈 Success rate")) ? true : null));
     await api.close();
   });
   afterAll(async () => {
