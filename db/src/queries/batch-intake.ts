@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { batches, images, type BatchRow } from "../schema";
-import type { NewBatch, NewImage } from "./batches";
+import { batchValues, type NewBatch, type NewImage } from "./batches";
 
 /**
  * A batch whose images are stored one by one as an upload streams in, all in the caller's
@@ -57,22 +57,4 @@ export async function settleBatch(tx: Executor, batchId: string, options: BatchO
     .returning();
   if (!batch) throw new Error(`settleBatch: batch ${batchId} not found`);
   return batch;
-}
-
-function batchValues(options: BatchOptions) {
-  return {
-    mode: options.mode,
-    workers: options.workers,
-    workersAuto: options.workersAuto ?? false,
-    priority: options.priority ?? 0,
-    engine: options.engine,
-    model: options.model ?? null,
-    geminiRpm: options.geminiRpm ?? null,
-    rerunOf: options.rerunOf ?? null,
-    sourceUrl: options.sourceUrl ?? null,
-    description: options.description ?? null,
-    vendor: options.vendor ?? null,
-    idempotencyKey: options.idempotencyKey ?? null,
-    skipCache: options.skipCache ?? false,
-  };
 }

@@ -29,6 +29,25 @@ export interface NewBatch {
   images: NewImage[];
 }
 
+/** A new batch's columns from its options, with the defaults of those left out: every insert of a batch goes through here. */
+export function batchValues(options: Omit<NewBatch, "images" | "owner">) {
+  return {
+    mode: options.mode,
+    workers: options.workers,
+    workersAuto: options.workersAuto ?? false,
+    priority: options.priority ?? 0,
+    engine: options.engine,
+    model: options.model ?? null,
+    geminiRpm: options.geminiRpm ?? null,
+    rerunOf: options.rerunOf ?? null,
+    sourceUrl: options.sourceUrl ?? null,
+    description: options.description ?? null,
+    vendor: options.vendor ?? null,
+    idempotencyKey: options.idempotencyKey ?? null,
+    skipCache: options.skipCache ?? false,
+  };
+}
+
 /**
  * Creates a batch and its images in one transaction. An image whose bytes equal an earlier
  * one's in the same batch is stored as a duplicate of it and never analysed on its own.
@@ -43,23 +62,7 @@ export async function createBatch(
   return db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(batches)
-      .values({
-        owner: input.owner,
-        mode: input.mode,
-        workers: input.workers,
-        workersAuto: input.workersAuto ?? false,
-        priority: input.priority ?? 0,
-        engine: input.engine,
-        model: input.model ?? null,
-        geminiRpm: input.geminiRpm ?? null,
-        rerunOf: input.rerunOf ?? null,
-        sourceUrl: input.sourceUrl ?? null,
-        description: input.description ?? null,
-        vendor: input.vendor ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-        skipCache: input.skipCache ?? false,
-        totalImages: input.images.length,
-      })
+      .values({ ...batchValues(input), owner: input.owner, totalImages: input.images.length })
       .onConflictDoNothing({ target: [batches.owner, batches.idempotencyKey] })
       .returning();
     if (!batch) {

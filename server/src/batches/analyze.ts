@@ -6,7 +6,7 @@ import type { User } from "../auth/tokens";
 import { analyzeOptions } from "./form";
 import { uploadBodyLimit, uploadLimits } from "./limits";
 import { BodyTooLargeError, MultipartError, readMultipartImages } from "./multipart";
-import { overBatchRate } from "./rate-limit";
+import { refuseOverBatchRate } from "./rate-limit";
 import { SubmitError } from "./submit";
 
 export interface StreamedUpload {
@@ -36,8 +36,7 @@ export async function analyzeBatch(services: Services, user: User, upload: Strea
         files,
         options: () => analyzeOptions(fields, user),
         beforeCommit: async () => {
-          const wait = await overBatchRate(services, user, settings);
-          if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
+          await refuseOverBatchRate(services, user, settings);
         },
       },
       user.role,

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { Services } from "../services";
 import type { User } from "../auth/tokens";
@@ -20,4 +21,14 @@ export async function overBatchRate(
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
   }
+}
+
+/** `overBatchRate` for a procedure: a user over the limit is refused with TOO_MANY_REQUESTS, saying how long to wait. */
+export async function refuseOverBatchRate(
+  services: Pick<Services, "analyzeLimiter">,
+  user: User,
+  settings: Pick<Settings, "userBatchesPerMinute">,
+): Promise<void> {
+  const wait = await overBatchRate(services, user, settings);
+  if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
 }

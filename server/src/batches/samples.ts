@@ -3,7 +3,7 @@ import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import type { User } from "../auth/tokens";
 import type { Services } from "../services";
-import { overBatchRate } from "./rate-limit";
+import { refuseOverBatchRate } from "./rate-limit";
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
@@ -26,7 +26,6 @@ export async function analyzeSamples(services: Services, user: User) {
   const dir = services.samplesDir;
   const files = await Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(path.join(dir, name))) })));
   const settings = await services.settings.get();
-  const wait = await overBatchRate(services, user, settings);
-  if (wait !== null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `too many batches: try again in ${wait} s` });
+  await refuseOverBatchRate(services, user, settings);
   return services.submit({ owner: user.sub, files, description: "Sample screenshots" }, user.role, settings);
 }
