@@ -5,7 +5,7 @@ import { eventually, preparedSha256, serverProcessEnv, TEST_MODEL, testTokens } 
 import { distinctImages } from "../support/images";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { createClient, uploadForm } from "../support/trpc-client";
+import { createClient, recordProgress, uploadForm } from "../support/trpc-client";
 import { extractionOf, showOf as aShow } from "../support/extractions";
 
 const IMAGES = 100;
@@ -94,20 +94,7 @@ describe("kill -9 of the server process at the points where a batch is mid-trans
     const api = createClient(first.url, await testTokens.sign({ sub: "ops", role: "admin" }));
     try {
       const { batchId } = await api.client.batch.analyze.mutate(uploadForm(uploads, { workers: 4 }));
-      const seen: { id: number; processed: number; status: string }[] = [];
-      const followed = new Promise<void>((resolve, reject) => {
-        api.client.batch.onProgress.subscribe(
-          { batchId },
-          {
-            onData: ({ id, data }) => seen.push({ id: Number(id), processed: data.processedImages, status: data.status }),
-            onComplete: resolve,
-            onError: reject,
-          },
-        );
-      }).then(
-        () => null,
-        (error: unknown) => error,
-      );
+      const { seen, ended: followed } = recordProgress(api.client, batchId);
       const open = () => {
         const answered = new Set(fake.served.map((s) => s.index));
         return fake.requests.filter((r) => !answered.has(r.index)).length;

@@ -6,7 +6,7 @@ import { distinctImages } from "../support/images";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { createClient, uploadForm } from "../support/trpc-client";
+import { createClient, recordProgress, uploadForm } from "../support/trpc-client";
 
 const IMAGES = 40;
 const OUTAGE_MS = 10_000;
@@ -46,21 +46,7 @@ describe("Postgres unreachable for 10 seconds in the middle of a batch", () => {
     const api = createClient(server.url, await testTokens.sign({ sub: "ops", role: "admin" }));
     try {
       const { batchId } = await api.client.batch.analyze.mutate(uploadForm(await distinctImages(IMAGES, "outage"), { workers: 3 }));
-      const seen: { id: number; processed: number; status: string }[] = [];
-      // Settles with the stream's error, if it ends in one: asserted at the end, never left unhandled.
-      const followed = new Promise<void>((resolve, reject) => {
-        api.client.batch.onProgress.subscribe(
-          { batchId },
-          {
-            onData: ({ id, data }) => seen.push({ id: Number(id), processed: data.processedImages, status: data.status }),
-            onComplete: resolve,
-            onError: reject,
-          },
-        );
-      }).then(
-        () => null,
-        (error: unknown) => error,
-      );
+      const { seen, ended: followed } = recordProgress(api.client, batchId);
 
       await eventually(async () => (fake.served.length >= 8 ? true : null), 60_000);
       const cutAt = Date.now();

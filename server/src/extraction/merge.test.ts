@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { showOf } from "../../../test/support/extractions";
 import { mergeExtractions, type SourceExtraction } from "./merge";
 import type { Dj, Extraction, Show, Vendor, Venue } from "./schema";
 
-const show = (over: Partial<Show> = {}): Show => ({
-  venueName: "The Rusty Nail",
-  dayOfWeek: "friday",
-  startTime: "21:00",
-  endTime: null,
-  date: null,
-  djName: null,
-  vendor: null,
-  description: null,
-  confidence: 0.8,
-  ...over,
-});
+const show = (over: Partial<Show> = {}): Show => showOf({ confidence: 0.8, ...over });
 
 const venue = (over: Partial<Venue> = {}): Venue => ({
   name: "The Rusty Nail",
