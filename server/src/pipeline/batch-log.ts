@@ -15,7 +15,13 @@ export const batchLog = {
     } else if (attempt.ok) {
       const { usage } = attempt.result;
       log.info(
-        { ...about, latencyMs: attempt.latencyMs, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens },
+        {
+          ...about,
+          latencyMs: attempt.latencyMs,
+          prepareMs: attempt.prepareMs,
+          promptTokens: usage.promptTokens,
+          outputTokens: usage.outputTokens,
+        },
         "image analysed",
       );
     } else {

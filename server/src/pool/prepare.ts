@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { MAX_INPUT_PIXELS } from "../batches/limits";
 import sharp, { type OutputInfo } from "sharp";
-import phash from "sharp-phash";
 import { fingerprintOf } from "./fingerprint";
+import { phashBits } from "./phash";
 
 /** Gemini tiles images at 768 px and gains nothing from more than ~1536 px on the long side. */
 export const MAX_SIDE = 1536;
@@ -50,7 +50,7 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
     return { ok: false, reason: `cannot decode image: ${why}` };
   }
   // Both from the prepared image, so a copy's hashes depend only on what it shows, not its size.
-  const [bits, fingerprint] = await Promise.all([phash(result.data), fingerprintOf(result.data)]);
+  const [bits, fingerprint] = await Promise.all([phashBits(result.data), fingerprintOf(result.data)]);
   return {
     ok: true,
     bytes: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength),
