@@ -1,7 +1,9 @@
 import { startFakeGemini } from "../support/fake-gemini";
 import { startBenchService } from "./bench-service";
-import { answerByHash, answersFor, logNormalLatency, tinyImages } from "./images";
+import { answerByHash, answersFor, filesOf, flyerImages, logNormalLatency, tinyImages } from "./images";
+import { runBatch } from "./run-batch";
 import { describeSubscribers, measureSubscribers, subscribersRows } from "./parts/subscribers";
+import { measureEfficiency } from "./parts/efficiency";
 import { measureThroughput } from "./parts/throughput";
 import { describeUploadMemory, measureUploadMemory, uploadMemoryRow } from "./parts/upload-memory";
 import { SUMMARY_HEADERS, summaryCells, textTable, type Row } from "./report";
@@ -12,6 +14,37 @@ import { settings } from "./settings";
  * BENCHMARKS.md: `npm run bench:part -w @showscan/test -- upload-memory`.
  */
 const PARTS: Record<string, () => Promise<Row[]>> = {
+  efficiency: async () => {
+    const flyers = await flyerImages(settings.flyers, settings.seed);
+    const warmup = await tinyImages(10, settings.seed, "warm");
+    const answers = await answersFor([...flyers, ...warmup]);
+    const latency = logNormalLatency(settings.latencyMedianMs, settings.latencySigma, settings.seed);
+    const fake = await startFakeGemini({ latencyMs: latency, answer: answerByHash(answers) });
+    const service = await startBenchService({
+      fake,
+      threads: settings.threads,
+      maxConcurrency: settings.maxConcurrency,
+      pollMs: settings.pollMs,
+      imageTimeoutMs: 60_000,
+    });
+    try {
+      await runBatch(service, fake, filesOf(warmup, "warm"), 5);
+      const result = await measureEfficiency(service, fake, flyers);
+      for (const r of result.runs)
+        console.log(
+          `workers ${r.workers}: slots ${r.slots}, wall ${r.wallMs.toFixed(0)} ms, ideal ${r.idealMs.toFixed(0)} ms, efficiency ${r.efficiency.toFixed(3)}`,
+        );
+      return result.runs.map((r) => ({
+        measurement: `efficiency, workers ${r.workers}`,
+        figure: r.efficiency.toFixed(2),
+        target: r.workers === 1 ? "-" : ">= 0.97",
+        pass: r.workers === 1 ? null : r.efficiency >= 0.97,
+      }));
+    } finally {
+      await service.close();
+      await fake.close();
+    }
+  },
   throughput: async () => {
     const images = await tinyImages(settings.throughputImages, settings.seed, "tput");
     const fake = await startFakeGemini({ latencyMs: 0, answer: answerByHash(await answersFor(images)) });

@@ -49,6 +49,28 @@ export async function takeSlot(
 }
 
 /**
+ * Moves a place in the window from a request that ended to the next one in one statement: the
+ * one stops counting as the other starts, so the batch's count never changes and no lock or
+ * count is needed (a count elsewhere sees one or the other). Nothing moves unless the ended
+ * request still counted (its lease held): otherwise the place was not this process's to give.
+ * True when the place moved.
+ */
+export async function passSlot(db: Executor, args: { owner: string; leaseMs: number; from: HeldImage; to: HeldImage }): Promise<boolean> {
+  const rows = await db.execute<{ id: string }>(sql`
+    with released as (
+      update ${images} f set calling_since = null
+      where f.id = ${args.from.imageId} and f.lease_owner = ${args.owner} and f.attempt_count = ${args.from.attemptNumber}
+        and ${atTheApi("f")}
+      returning f.id
+    )
+    update ${images} i set calling_since = now(), lease_expires_at = now() + ${`${args.leaseMs} milliseconds`}::interval
+    where i.id = ${args.to.imageId} and i.lease_owner = ${args.owner} and i.attempt_count = ${args.to.attemptNumber}
+      and i.status = 'running' and exists (select 1 from released)
+    returning i.id`);
+  return rows.length > 0;
+}
+
+/**
  * Pushes the leases of every image this process holds (prepared ahead, waiting for a slot, or
  * at the API) in one statement; returns the ids it still holds, so the caller drops the rest.
  */

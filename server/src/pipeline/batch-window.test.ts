@@ -3,8 +3,17 @@ import { BatchWindow } from "./batch-window";
 
 const image = (n: number) => ({ imageId: `image-${n}`, attemptNumber: 1 });
 
-function window(workers: number, opts: { refuse?: () => boolean; processRoom?: () => boolean } = {}) {
+interface Opts {
+  refuse?: () => boolean;
+  processRoom?: () => boolean;
+  /** Stands in for the database's answer to a pass: the test resolves it when it likes. */
+  pass?: (from: string, to: string) => Promise<boolean>;
+}
+
+function window(workers: number, opts: Opts = {}) {
   const slots: { image: string; release: string | null }[] = [];
+  const passes: { from: string; to: string }[] = [];
+  const lost: string[] = [];
   let total = 0;
   const w = new BatchWindow(
     {
@@ -13,7 +22,13 @@ function window(workers: number, opts: { refuse?: () => boolean; processRoom?: (
         slots.push({ image: img.imageId, release: release?.imageId ?? null });
         return true;
       },
+      passSlot: async (from, to) => {
+        passes.push({ from: from.imageId, to: to.imageId });
+        return opts.pass ? opts.pass(from.imageId, to.imageId) : true;
+      },
       processHasRoom: opts.processRoom ?? (() => true),
+      mayKeep: opts.processRoom ?? (() => true),
+      lost: (img) => lost.push(img.imageId),
       changed: (delta) => {
         total += delta;
       },
@@ -24,14 +39,14 @@ function window(workers: number, opts: { refuse?: () => boolean; processRoom?: (
     workers,
     0,
   );
-  return { w, slots, total: () => total };
+  return { w, slots, passes, lost, total: () => total };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe("a batch's window in one process", () => {
-  it("lets no more than `workers` requests go, and passes an ended request's place to the next in one step", async () => {
-    const { w, slots, total } = window(2);
+  it("lets no more than `workers` requests go, and passes an ended request's place to the next at once", async () => {
+    const { w, slots, passes, total } = window(2);
     const signal = new AbortController().signal;
     const entered: (() => void)[] = [];
     for (let n = 1; n <= 4; n++) void w.enter(image(n), signal).then((leave) => entered.push(leave));
@@ -41,7 +56,56 @@ describe("a batch's window in one process", () => {
     entered[0]!();
     await settle();
     expect(entered).toHaveLength(3);
-    expect(slots.at(-1)).toEqual({ image: "image-3", release: "image-1" });
+    expect(total()).toBe(2);
+    expect(slots).toHaveLength(2);
+    expect(passes).toEqual([{ from: "image-1", to: "image-3" }]);
+  });
+
+  it("sends the next request before the database has moved the place, and holds back what depends on the move", async () => {
+    const answers: ((ok: boolean) => void)[] = [];
+    const { w, passes } = window(1, { pass: () => new Promise((resolve) => answers.push(resolve)) });
+    const signal = new AbortController().signal;
+    const leaves: (() => void)[] = [];
+    for (let n = 1; n <= 3; n++) void w.enter(image(n), signal).then((leave) => leaves.push(leave));
+    await settle();
+    leaves[0]!();
+    await settle();
+    // image-2 is out while its place is still moving; image-1's record must wait for the move.
+    expect(leaves).toHaveLength(2);
+    let firstSettled = false;
+    void w.settled(image(1)).then(() => {
+      firstSettled = true;
+    });
+    // image-2 answers at once: its place goes to image-3, but only after the first move.
+    leaves[1]!();
+    await settle();
+    expect(leaves).toHaveLength(3);
+    expect(passes).toHaveLength(1);
+    expect(firstSettled).toBe(false);
+    answers[0]!(true);
+    await settle();
+    expect(firstSettled).toBe(true);
+    expect(passes).toEqual([
+      { from: "image-1", to: "image-2" },
+      { from: "image-2", to: "image-3" },
+    ]);
+  });
+
+  it("stops a request whose place did not move to it, and frees nothing when it ends", async () => {
+    const { w, lost, slots, total } = window(1, { pass: async () => false });
+    const signal = new AbortController().signal;
+    const leaves: (() => void)[] = [];
+    for (let n = 1; n <= 3; n++) void w.enter(image(n), signal).then((leave) => leaves.push(leave));
+    await settle();
+    leaves[0]!();
+    await settle();
+    expect(lost).toEqual(["image-2"]);
+    // image-2 ends (stopped): it held no place, so image-3 asks the database for a free one.
+    leaves[1]!();
+    await settle();
+    expect(slots.map((s) => s.image)).toEqual(["image-1", "image-3"]);
+    expect(slots.at(-1)?.release).toBeNull();
+    expect(total()).toBe(1);
   });
 
   it("keeps a refused waiter's turn and grants it at the next kick", async () => {

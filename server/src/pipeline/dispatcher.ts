@@ -3,6 +3,7 @@ import {
   claimImages,
   extendLeases,
   listRunnableBatches,
+  passSlot,
   setBatchWorkers,
   takeSlot,
   type ClaimedImage,
@@ -219,7 +220,15 @@ export class Dispatcher {
         {
           takeSlot: (image, release) =>
             takeSlot(this.o.db, { batchId: batch.batchId, owner: this.o.owner, leaseMs: this.leaseMs, image, release }),
+          passSlot: (from, to) => passSlot(this.o.db, { owner: this.o.owner, leaseMs: this.leaseMs, from, to }),
           processHasRoom: () => this.calling < this.cap,
+          mayKeep: () => this.calling <= this.cap,
+          lost: (image) => {
+            this.o.logger.warn({ batchId: batch.batchId, imageId: image.imageId }, "a request's place in the window did not pass to it");
+            for (const h of this.held.values())
+              if (h.claim.imageId === image.imageId && h.claim.attemptNumber === image.attemptNumber)
+                h.controller.abort("lost its place in the window");
+          },
           changed: (delta) => {
             this.calling += delta;
             // A place given up here may be what another batch's waiter needs under the process cap.
@@ -294,6 +303,8 @@ export class Dispatcher {
     // recorded again (it would mark its own counted attempt as lease_expired): a retry first
     // checks that the attempt is still open.
     let tries = 0;
+    // Until the database has moved this request's place on, its record would end it early.
+    await lane.window.settled(image);
     const recorded = await untilReachable(
       async () =>
         tries++ > 0 && (await attemptFinished(o.db, claim.attemptId))
