@@ -30,10 +30,25 @@ export function chooseWorkers(m: AutoInputs): number {
   return Math.max(1, Math.min(m.cap, wanted));
 }
 
+/**
+ * Whether a new choice is worth a change: within a quarter of the window the measurements only
+ * wander (a latency with a long tail moves the average all the time), and a window that follows
+ * every wander has more requests out at its peaks than the work needs.
+ */
+export function worthChanging(current: number, chosen: number): boolean {
+  return Math.abs(chosen - current) >= Math.max(1, Math.round(current / 4));
+}
+
 /** A moving average that follows the latest measurements without jumping at one outlier. */
 export class MovingAverage {
-  private current: number | null = null;
-  constructor(private readonly weight = 0.2) {}
+  private current: number | null;
+  constructor(
+    private readonly weight = 0.2,
+    /** What it starts from: what earlier batches measured, when there were any. */
+    initial: number | null = null,
+  ) {
+    this.current = initial;
+  }
   add(value: number): void {
     this.current = this.current === null ? value : this.current + this.weight * (value - this.current);
   }

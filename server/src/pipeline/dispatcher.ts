@@ -15,7 +15,7 @@ import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
 import type { PreparedBytes } from "../pool/prepare";
 import { runAttempt, type AttemptCache, type AttemptResult, type HeldClaim } from "./attempt";
-import { AUTO_WORKERS_MAX, chooseWorkers, MovingAverage } from "./auto-workers";
+import { AUTO_WORKERS_MAX, chooseWorkers, MovingAverage, worthChanging } from "./auto-workers";
 import { batchLog } from "./batch-log";
 import { BatchWindow } from "./batch-window";
 import { MemoryPeaks } from "./memory-peaks";
@@ -25,6 +25,7 @@ import type { ConcurrencyCap } from "./process-load";
 import { publishProgress } from "./progress";
 import type { QuotaGate } from "./quota";
 import { recordAttempt } from "./record";
+import { Recorder } from "./recorder";
 import { untilReachable } from "../until-reachable";
 import type { RetryPolicy } from "./retry-policy";
 
@@ -67,7 +68,8 @@ interface Held {
 /** A batch's window here, with what `workers: 'auto'` measures to size it. */
 interface Lane {
   window: BatchWindow;
-  auto: { request: MovingAverage; prepare: MovingAverage } | null;
+  /** `sized`: the first choice is made, from what earlier batches measured here if anything. */
+  auto: { request: MovingAverage; prepare: MovingAverage; sized: boolean } | null;
   rpm: number | null;
 }
 
@@ -94,10 +96,17 @@ export class Dispatcher {
   private readonly leaseMs: number;
   /** Each batch's memory peak while its images ran here, stored with its figures. */
   private readonly memory: MemoryPeaks;
+  /**
+   * What every batch's requests and prepares measured here: where an 'auto' batch starts, so it
+   * does not spend its first requests climbing from a guess to the window the work needs.
+   */
+  private readonly measured = { request: new MovingAverage(), prepare: new MovingAverage() };
+  private readonly recorder: Recorder;
 
   constructor(private readonly o: DispatcherOptions) {
     this.leaseMs = o.imageTimeoutMs + 15_000;
     this.memory = new MemoryPeaks(o.pool, () => [...new Set([...this.held.values()].map((h) => h.claim.batchId))]);
+    this.recorder = new Recorder({ db: o.db, owner: o.owner, policy: o.retryPolicy, memoryPeak: (batchId) => this.memory.take(batchId) });
   }
 
   start(): void {
@@ -220,7 +229,10 @@ export class Dispatcher {
         {
           takeSlot: (image, release) =>
             takeSlot(this.o.db, { batchId: batch.batchId, owner: this.o.owner, leaseMs: this.leaseMs, image, release }),
-          passSlot: (from, to) => passSlot(this.o.db, { owner: this.o.owner, leaseMs: this.leaseMs, from, to }),
+          // The next request is out already: while the database is away the move waits for it
+          // (and so does the old request's record), rather than stop a request that is paid for.
+          passSlot: (from, to) =>
+            untilReachable(() => passSlot(this.o.db, { owner: this.o.owner, leaseMs: this.leaseMs, from, to }), this.giveUp.signal),
           processHasRoom: () => this.calling < this.cap,
           mayKeep: () => this.calling <= this.cap,
           lost: (image) => {
@@ -239,7 +251,11 @@ export class Dispatcher {
         batch.workers,
         batch.priority,
       );
-      lane = { window, auto: batch.workersAuto ? { request: new MovingAverage(), prepare: new MovingAverage() } : null, rpm: null };
+      const { request, prepare } = this.measured;
+      const auto = batch.workersAuto
+        ? { request: new MovingAverage(0.2, request.value), prepare: new MovingAverage(0.2, prepare.value), sized: false }
+        : null;
+      lane = { window, auto, rpm: null };
       this.lanes.set(batch.batchId, lane);
     }
     // Another process's 'auto' choice, or an admin's priority change, reaches this one here.
@@ -251,6 +267,10 @@ export class Dispatcher {
   private launch(claimed: ClaimedImage, lane: Lane): void {
     const { content, ...claim } = claimed;
     lane.rpm = claim.geminiRpm;
+    if (lane.auto && !lane.auto.sized) {
+      lane.auto.sized = true;
+      this.sizeAuto(claim.batchId, lane, true);
+    }
     const controller = new AbortController();
     // Claimed while shutting down: hand it straight back (recorded as cancelled, requeued).
     if (this.stopped) controller.abort("server shutting down");
@@ -303,13 +323,15 @@ export class Dispatcher {
     // recorded again (it would mark its own counted attempt as lease_expired): a retry first
     // checks that the attempt is still open.
     let tries = 0;
+    // An answer that stops or pauses the batch goes alone; the others join the batch's group.
+    const record =
+      !attempt.ok && holdsTheBatch(attempt.error.errorClass)
+        ? () => recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId))
+        : () => this.recorder.record({ claim, attempt });
     // Until the database has moved this request's place on, its record would end it early.
     await lane.window.settled(image);
     const recorded = await untilReachable(
-      async () =>
-        tries++ > 0 && (await attemptFinished(o.db, claim.attemptId))
-          ? null
-          : recordAttempt(o.db, claim, o.owner, attempt, o.retryPolicy, () => this.memory.take(claim.batchId)),
+      async () => (tries++ > 0 && (await attemptFinished(o.db, claim.attemptId)) ? null : record()),
       this.giveUp.signal,
     ).finally(() => lane.window.recorded(image));
     if (!recorded) return;
@@ -334,17 +356,26 @@ export class Dispatcher {
 
   /** `workers: 'auto'`: re-sizes the window from what the last requests measured. */
   private resizeAuto(batchId: string, lane: Lane, attempt: AttemptResult): void {
-    if (!lane.auto || !attempt.ok || attempt.source !== "engine") return;
+    if (!attempt.ok || attempt.source !== "engine") return;
+    this.measured.request.add(attempt.latencyMs - attempt.prepareMs);
+    this.measured.prepare.add(attempt.prepareMs);
+    if (!lane.auto) return;
     lane.auto.request.add(attempt.latencyMs - attempt.prepareMs);
     lane.auto.prepare.add(attempt.prepareMs);
+    this.sizeAuto(batchId, lane, false);
+  }
+
+  /** `first`: the batch's first choice, taken whatever it is; later ones only when worth a change. */
+  private sizeAuto(batchId: string, lane: Lane, first: boolean): void {
+    if (!lane.auto || lane.auto.request.value === null) return;
     const workers = chooseWorkers({
-      requestMs: lane.auto.request.value ?? 0,
+      requestMs: lane.auto.request.value,
       prepareMs: lane.auto.prepare.value ?? 0,
       poolThreads: this.o.pool.threads,
       rpm: lane.rpm,
       cap: Math.min(AUTO_WORKERS_MAX, this.o.maxConcurrency),
     });
-    if (workers === lane.window.workers) return;
+    if (workers === lane.window.workers || (!first && !worthChanging(lane.window.workers, workers))) return;
     lane.window.workers = workers;
     lane.window.grant();
     setBatchWorkers(this.o.db, batchId, workers).catch((error: unknown) =>

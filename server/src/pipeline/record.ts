@@ -10,6 +10,7 @@ import {
   type BatchMetricsInput,
   type BatchRow,
   type Database,
+  type Executor,
   type ImageOutcome,
 } from "@showscan/db";
 import type { AttemptResult, HeldClaim } from "./attempt";
@@ -45,18 +46,7 @@ export async function recordAttempt(
   memoryPeak: (() => MemoryPeak) | null = null,
 ): Promise<Recorded> {
   return db.transaction(async (tx) => {
-    // An answer from the cache made no request: no status, no model, no tokens.
-    const usage = attempt.ok ? (attempt.source === "engine" ? attempt.result.usage : null) : attempt.error.details.usage;
-    const attemptRow = {
-      attemptId: claim.attemptId,
-      latencyMs: attempt.latencyMs,
-      httpStatus: attempt.ok ? (usage?.httpStatus ?? null) : (attempt.error.details.httpStatus ?? null),
-      model: usage?.model ?? null,
-      promptTokens: usage?.promptTokens ?? null,
-      outputTokens: usage?.outputTokens ?? null,
-      errorClass: attempt.ok ? null : attempt.error.errorClass,
-      errorMessage: attempt.ok ? null : attempt.error.message,
-    };
+    const attemptRow = attemptRowOf(claim, attempt);
     const result: Recorded = { batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false };
 
     // The batch row first, like every transaction on a batch's images (see lockBatch). It goes
@@ -97,25 +87,8 @@ export async function recordAttempt(
       if (!batch) return result;
       result.processedBefore = batch.succeededImages + batch.failedImages - ended;
     } else {
-      const outcome = toOutcome(claim, attempt, policy);
-      // Sent together (postgres.js pipelines them on the transaction's connection): fewer
-      // round trips, so the batch row is held for less time.
-      const [, applied] = await Promise.all([
-        locked,
-        applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, hasCopies: claim.hasCopies, outcome }),
-        finishAttempt(tx, { ...attemptRow, outcome: attemptOutcome(attempt, outcome) }),
-      ]);
-      if (!applied) {
-        // Someone else holds the image now (lease expired and taken over, or batch stopped).
-        await finishAttempt(tx, {
-          ...attemptRow,
-          outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled",
-        });
-        return result;
-      }
-      batch = await advanceBatch(tx, claim.batchId, applied);
-      result.processedBefore = batch.succeededImages + batch.failedImages - applied.succeeded - applied.failed;
-      result.retryInMs = outcome.kind === "retry" ? outcome.retryInMs : null;
+      const [answered] = await recordAnswersIn(tx, claim.batchId, [{ claim, attempt }], owner, policy, memoryPeak, locked);
+      return answered as Recorded;
     }
 
     const endedNow = FINAL_BATCH_STATUSES.includes(batch.status) && (result.stopped || result.processedBefore < batch.totalImages);
@@ -126,6 +99,109 @@ export async function recordAttempt(
     result.batch = batch;
     return result;
   });
+}
+
+export interface Answer {
+  claim: HeldClaim;
+  attempt: AttemptResult;
+}
+
+/**
+ * Records several answers of one batch (none of them a spent quota or a bad key) in one
+ * transaction: each image's state and attempt row, then the batch counters, the merge if they end
+ * the batch, and one progress snapshot for all of them. Under load the answers of a batch queue
+ * behind the batch row's lock; taking them together turns a commit, a counter update and a
+ * snapshot per image into one per group (see recorder.ts). The results come in `answers`' order.
+ */
+export async function recordAnswers(
+  db: Database,
+  batchId: string,
+  answers: Answer[],
+  owner: string,
+  policy: RetryPolicy,
+  memoryPeak: (() => MemoryPeak) | null = null,
+): Promise<Recorded[]> {
+  return db.transaction(async (tx) => {
+    return recordAnswersIn(tx, batchId, answers, owner, policy, memoryPeak, lockBatch(tx, batchId));
+  });
+}
+
+/**
+ * recordAnswers inside a transaction; `locked` is its lockBatch, still on its way: the statements
+ * below go out pipelined behind it, so the lock adds no round trip.
+ */
+async function recordAnswersIn(
+  tx: Executor,
+  batchId: string,
+  answers: Answer[],
+  owner: string,
+  policy: RetryPolicy,
+  memoryPeak: (() => MemoryPeak) | null,
+  locked: Promise<unknown>,
+): Promise<Recorded[]> {
+  const outcomes = answers.map(({ claim, attempt }) => toOutcome(claim, attempt, policy));
+  // Sent together (postgres.js pipelines them on the transaction's connection): a round trip for
+  // the group, not two per image, so the batch row is held for less time.
+  const [, ...applied] = await Promise.all([
+    locked,
+    ...answers.map(async ({ claim, attempt }, i) => {
+      const outcome = outcomes[i] as ImageOutcome;
+      const row = attemptRowOf(claim, attempt);
+      const [done] = await Promise.all([
+        applyImageOutcome(tx, { imageId: claim.imageId, owner, attemptNumber: claim.attemptNumber, hasCopies: claim.hasCopies, outcome }),
+        finishAttempt(tx, { ...row, outcome: attemptOutcome(attempt, outcome) }),
+      ]);
+      // Someone else holds the image now (lease expired and taken over, or batch stopped).
+      if (!done)
+        await finishAttempt(tx, {
+          ...row,
+          outcome: attempt.ok || attempt.error.errorClass !== "cancelled" ? "lease_expired" : "cancelled",
+        });
+      return done;
+    }),
+  ]);
+  const results: Recorded[] = answers.map(() => ({ batch: null, processedBefore: 0, metrics: null, retryInMs: null, stopped: false }));
+  const counted = applied.flatMap((a) => (a ? [a] : []));
+  if (counted.length === 0) return results;
+  const delta = { succeeded: 0, failed: 0 };
+  for (const a of counted) {
+    delta.succeeded += a.succeeded;
+    delta.failed += a.failed;
+  }
+  const batch = await advanceBatch(tx, batchId, delta);
+  const after = batch.succeededImages + batch.failedImages;
+  const before = after - delta.succeeded - delta.failed;
+  const last = applied.findLastIndex((a) => a !== null);
+  const endedNow = FINAL_BATCH_STATUSES.includes(batch.status) && before < batch.totalImages;
+  const metrics = endedNow ? await finalizeBatch(tx, batch, memoryPeak?.() ?? null) : null;
+  await publishProgress(tx, batch.id);
+  for (const [i, result] of results.entries()) {
+    if (!applied[i]) continue;
+    const outcome = outcomes[i] as ImageOutcome;
+    result.batch = batch;
+    // The group moved the batch once: its last answer carries the move (the log's progress line,
+    // the end of the batch), the others none.
+    result.processedBefore = i === last ? before : after;
+    result.metrics = i === last ? metrics : null;
+    result.retryInMs = outcome.kind === "retry" ? outcome.retryInMs : null;
+  }
+  return results;
+}
+
+/** The attempt row's fields, as the answer gives them. */
+function attemptRowOf(claim: HeldClaim, attempt: AttemptResult) {
+  // An answer from the cache made no request: no status, no model, no tokens.
+  const usage = attempt.ok ? (attempt.source === "engine" ? attempt.result.usage : null) : attempt.error.details.usage;
+  return {
+    attemptId: claim.attemptId,
+    latencyMs: attempt.latencyMs,
+    httpStatus: attempt.ok ? (usage?.httpStatus ?? null) : (attempt.error.details.httpStatus ?? null),
+    model: usage?.model ?? null,
+    promptTokens: usage?.promptTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+    errorClass: attempt.ok ? null : attempt.error.errorClass,
+    errorMessage: attempt.ok ? null : attempt.error.message,
+  };
 }
 
 /** The attempt row's outcome: `cached` for an answer from the cache, else the image's. */
