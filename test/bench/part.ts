@@ -1,6 +1,7 @@
 import { startFakeGemini } from "../support/fake-gemini";
 import { startBenchService } from "./bench-service";
 import { answerByHash, answersFor, logNormalLatency, tinyImages } from "./images";
+import { describeQueuedMemory, measureQueuedMemory, queuedMemoryRow } from "./parts/queued-memory";
 import { describeSubscribers, measureSubscribers, subscribersRows } from "./parts/subscribers";
 import { measureThroughput } from "./parts/throughput";
 import { describeUploadMemory, measureUploadMemory, uploadMemoryRow } from "./parts/upload-memory";
@@ -39,6 +40,15 @@ const PARTS: Record<string, () => Promise<Row[]>> = {
       await service.close();
       await fake.close();
     }
+  },
+  "queued-memory": async () => {
+    const images = await tinyImages(settings.throughputImages, settings.seed, "tput");
+    const result = await measureQueuedMemory(images, settings.queuedBatches, settings.queuedHoldMs, {
+      threads: settings.threads,
+      maxConcurrency: settings.maxConcurrency,
+    });
+    console.log(describeQueuedMemory(result));
+    return [queuedMemoryRow(result)];
   },
   "upload-memory": async () => {
     const result = await measureUploadMemory(settings.uploadImages);
