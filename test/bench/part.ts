@@ -1,6 +1,7 @@
 import { startFakeGemini } from "../support/fake-gemini";
 import { startBenchService } from "./bench-service";
 import { answerByHash, answersFor, filesOf, flyerImages, logNormalLatency, tinyImages } from "./images";
+import { describeQueuedMemory, measureQueuedMemory, queuedMemoryRow } from "./parts/queued-memory";
 import { runBatch } from "./run-batch";
 import { describeSubscribers, measureSubscribers, subscribersRows } from "./parts/subscribers";
 import { measureEfficiency } from "./parts/efficiency";
@@ -72,6 +73,15 @@ const PARTS: Record<string, () => Promise<Row[]>> = {
       await service.close();
       await fake.close();
     }
+  },
+  "queued-memory": async () => {
+    const images = await tinyImages(settings.throughputImages, settings.seed, "tput");
+    const result = await measureQueuedMemory(images, settings.queuedBatches, settings.queuedHoldMs, {
+      threads: settings.threads,
+      maxConcurrency: settings.maxConcurrency,
+    });
+    console.log(describeQueuedMemory(result));
+    return [queuedMemoryRow(result)];
   },
   "upload-memory": async () => {
     const result = await measureUploadMemory(settings.uploadImages);

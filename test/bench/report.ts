@@ -101,11 +101,17 @@ its response was written (\`served\`). Wall-clock stamps have sub-millisecond re
   a client's receipt stamp - the listener's stamp for the same event, over every client and every
   event committed after all N clients had their first event. The delay from the event row's
   \`created_at\` (its transaction's start, \`now()\`) is printed as well.
-- **Queued images (part 5).** The throughput images submitted 20 times over (10,000 queued
-  images in 20 batches), then 5 s of the dispatcher working on them at zero latency, then
-  cancelled. The benchmark process's RSS and JS heap (\`process.memoryUsage()\`, which includes
-  the service's worker threads but not its Postgres) are sampled every 20 ms from before the
-  first submission; the table gives the peak RSS and the RSS before. The issue gives no target.
+- **Queued images (part 5).** \`showscan serve\` as its own OS process on an embedded Postgres of
+  its own, its Gemini the fake at zero latency. An admin uploads the throughput images 20 times
+  over (\`batch.analyze\` through the typed tRPC client, one batch after another, workers 5,
+  skipCache: 10,000 queued images in 20 batches), then the dispatcher works on them for 5 s, then
+  the batches are cancelled. The server's resident memory (worker threads included, its Postgres
+  not; nothing of the benchmark's, which holds the fake and the images) is read from
+  \`/proc/<pid>/status\`: VmRSS before the first upload and every 50 ms until the end of the hold,
+  and the figure is the kernel's high-water mark (VmHWM) then. The requests answered during the
+  hold and \`pg_database_size\` before and after are printed with it. \`BENCH_QUEUED_BATCHES\` and
+  \`BENCH_QUEUED_HOLD_MS\` set the count and the hold;
+  \`npm run bench:part -w @showscan/test -- queued-memory\` runs this part alone.
 - **Processes (part 7).** \`showscan serve\` as its own OS process (\`test/support/server-process.ts\`),
   then two on one database (an embedded Postgres of their own), on a queue that keeps both busy:
   the same tiny images in 4 batches of 5 workers (16 requests wanted at once) uploaded over HTTP

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/test-database";
 import { connect, createDatabase, dropDatabase } from "../client";
 import { createBatch } from "./batches";
-import { imageQueueDepth, migrationsStatus } from "./health";
+import { databaseSizeBytes, imageQueueDepth, migrationsStatus } from "./health";
 
 const journal = JSON.parse(readFileSync(new URL("../../migrations/meta/_journal.json", import.meta.url), "utf8")) as {
   entries: { tag: string; when: number }[];
@@ -65,5 +65,17 @@ describe("imageQueueDepth", () => {
         })),
       });
     expect(await imageQueueDepth(database.db)).toEqual({ queued: 5, running: 0 });
+  });
+});
+
+describe("databaseSizeBytes", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  it("counts a migrated database's files, which take at least a page each", async () => {
+    expect(await databaseSizeBytes(database.db)).toBeGreaterThan(8192);
   });
 });

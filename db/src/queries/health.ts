@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { onlyRow } from "./rows";
 
 interface JournalEntry {
   tag: string;
@@ -61,4 +62,10 @@ export async function sessionsWaitingForLocks(db: Executor): Promise<number> {
     select count(*)::int as n from pg_stat_activity
     where datname = current_database() and wait_event_type = 'Lock' and wait_event <> 'advisory'`);
   return rows[0]?.n ?? 0;
+}
+
+/** The bytes this database takes on disk (tables, indexes and TOAST of every schema), as Postgres counts them. */
+export async function databaseSizeBytes(db: Executor): Promise<number> {
+  const rows = await db.execute<{ bytes: string }>(sql`select pg_database_size(current_database())::text as bytes`);
+  return Number(onlyRow(rows, "database size").bytes);
 }

@@ -1,5 +1,5 @@
 import { openAsBlob } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { migrateDatabase, startEmbeddedPostgres } from "../../../db/src/index";
@@ -9,6 +9,7 @@ import { noisePng } from "../../support/images";
 import { startServerProcess } from "../../support/server-process";
 import { createClient } from "../../support/trpc-client";
 import { MODEL } from "../bench-service";
+import { mbOfKb, sampleRss, statusKb } from "../proc-status";
 import type { Row } from "../report";
 
 const SECRET = "bench-secret-that-is-long-enough-for-hs256";
@@ -27,16 +28,6 @@ export interface UploadMemoryResult {
   rssPeakMb: number;
   /** The highest of the 50 ms VmRSS samples taken while the upload ran. */
   rssSampledPeakMb: number;
-}
-
-const mbOf = (kb: number) => kb / 1024;
-
-/** A field of /proc/<pid>/status in kB ("VmRSS:   123456 kB"). */
-async function statusKb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
-  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(match[1]);
 }
 
 /**
@@ -77,20 +68,12 @@ export async function measureUploadMemory(count: number): Promise<UploadMemoryRe
       const form = new FormData();
       for (const file of paths) form.append("images", await openAsBlob(file, { type: "image/png" }), path.basename(file));
       const rssBefore = await statusKb(pid, "VmRSS");
-      let sampling = true;
-      let sampledPeak = rssBefore;
-      const sampler = (async () => {
-        while (sampling) {
-          sampledPeak = Math.max(sampledPeak, await statusKb(pid, "VmRSS"));
-          await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
-        }
-      })();
+      const sampler = sampleRss(pid, SAMPLE_EVERY_MS, rssBefore);
       const started = performance.now();
       const answer = await api.client.batch.analyze.mutate(form);
       const uploadMs = performance.now() - started;
       const peak = await statusKb(pid, "VmHWM");
-      sampling = false;
-      await sampler;
+      const sampledPeak = await sampler.stop();
       await api.client.batch.cancel.mutate({ batchId: answer.batchId });
       return {
         images: count,
@@ -98,9 +81,9 @@ export async function measureUploadMemory(count: number): Promise<UploadMemoryRe
         stored: answer.totalImages,
         rejected: answer.rejected.length,
         uploadMs,
-        rssBeforeMb: mbOf(rssBefore),
-        rssPeakMb: mbOf(peak),
-        rssSampledPeakMb: mbOf(sampledPeak),
+        rssBeforeMb: mbOfKb(rssBefore),
+        rssPeakMb: mbOfKb(peak),
+        rssSampledPeakMb: mbOfKb(sampledPeak),
       };
     } finally {
       await api.close();
