@@ -26,6 +26,7 @@ const answered = (venueName: string): AttemptResult => ({
     sha256: venueName,
     phash: "0000000000000000",
     fingerprint: "",
+    workMs: 5,
   },
   analysisKey: null,
 });

@@ -19,6 +19,7 @@ const prepared: PreparedBytes = {
   sha256: "sha",
   phash: "0".repeat(16),
   fingerprint: "0".repeat(4096),
+  workMs: 5,
 };
 
 function harness(opts: { quotaWaitMs?: number; prepareMs?: number; engineMs?: number } = {}) {

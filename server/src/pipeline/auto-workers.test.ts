@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseWorkers, MovingAverage } from "./auto-workers";
+import { chooseWorkers, RecentMean, worthChanging } from "./auto-workers";
 
 const base = { requestMs: 300, prepareMs: 10, poolThreads: 2, rpm: null, cap: 16 };
 
@@ -19,12 +19,22 @@ describe("workers: 'auto'", () => {
     expect(chooseWorkers({ ...base, rpm: 6_000, prepareMs: 1, cap: 5 })).toBe(5);
   });
 
-  it("averages measurements without jumping at one outlier", () => {
-    const average = new MovingAverage(0.2);
-    expect(average.value).toBeNull();
-    average.add(300);
-    average.add(300);
-    average.add(3_300);
-    expect(average.value).toBe(900);
+  it("averages the latest measurements only, starting from what earlier batches left", () => {
+    const mean = new RecentMean(4);
+    expect(mean.value).toBeNull();
+    for (const v of [300, 300, 300, 300, 3_300]) mean.add(v);
+    expect(mean.value).toBe(1_050);
+    const next = new RecentMean(4, mean.recent);
+    next.add(300);
+    expect(next.value).toBe(1_050);
+    expect(next.recent).toEqual([300, 300, 3_300, 300]);
+  });
+
+  it("changes the window only by a third or more of it, or by one when it is small", () => {
+    expect(worthChanging(2, 3)).toBe(true);
+    expect(worthChanging(6, 7)).toBe(false);
+    expect(worthChanging(6, 4)).toBe(true);
+    expect(worthChanging(12, 15)).toBe(false);
+    expect(worthChanging(12, 16)).toBe(true);
   });
 });

@@ -31,28 +31,37 @@ export function chooseWorkers(m: AutoInputs): number {
 }
 
 /**
- * Whether a new choice is worth a change: within a quarter of the window the measurements only
+ * Whether a new choice is worth a change: within a third of the window the measurements only
  * wander (a latency with a long tail moves the average all the time), and a window that follows
  * every wander has more requests out at its peaks than the work needs.
  */
 export function worthChanging(current: number, chosen: number): boolean {
-  return Math.abs(chosen - current) >= Math.max(1, Math.round(current / 4));
+  return Math.abs(chosen - current) >= Math.max(1, Math.round(current / 3));
 }
 
-/** A moving average that follows the latest measurements without jumping at one outlier. */
-export class MovingAverage {
-  private current: number | null;
+/**
+ * The mean of the latest measurements (Little's law wants the mean, tail included). A plain mean
+ * over a window rather than an exponential average: with a long-tailed latency the latter swings
+ * with the order the slow answers come in, and the window with it.
+ */
+export class RecentMean {
+  private readonly values: number[];
   constructor(
-    private readonly weight = 0.2,
+    private readonly size = 32,
     /** What it starts from: what earlier batches measured, when there were any. */
-    initial: number | null = null,
+    initial: readonly number[] = [],
   ) {
-    this.current = initial;
+    this.values = initial.slice(-size);
   }
   add(value: number): void {
-    this.current = this.current === null ? value : this.current + this.weight * (value - this.current);
+    this.values.push(value);
+    if (this.values.length > this.size) this.values.shift();
   }
   get value(): number | null {
-    return this.current;
+    return this.values.length === 0 ? null : this.values.reduce((a, b) => a + b, 0) / this.values.length;
+  }
+  /** The measurements it holds, oldest first: what a later batch starts from. */
+  get recent(): readonly number[] {
+    return this.values;
   }
 }

@@ -11,6 +11,7 @@ export interface WindowDeps {
   mayKeep(): boolean;
   /** A request was sent on a place that then did not move to it in the database: stop it. */
   lost(image: HeldImage): void;
+
   /** A place was taken (+1) or given up (-1) here. */
   changed(delta: 1 | -1): void;
   failed(error: unknown): void;

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import {
   attemptFinished,
   claimImages,
@@ -15,7 +16,7 @@ import type { Logger } from "../logger";
 import type { WorkerPool } from "../pool/pool";
 import type { PreparedBytes } from "../pool/prepare";
 import { runAttempt, type AttemptCache, type AttemptResult, type HeldClaim } from "./attempt";
-import { AUTO_WORKERS_MAX, chooseWorkers, MovingAverage, worthChanging } from "./auto-workers";
+import { AUTO_WORKERS_MAX, chooseWorkers, RecentMean, worthChanging } from "./auto-workers";
 import { batchLog } from "./batch-log";
 import { BatchWindow } from "./batch-window";
 import { MemoryPeaks } from "./memory-peaks";
@@ -54,6 +55,9 @@ export interface DispatcherOptions {
  */
 const holdsTheBatch = (errorClass: string) => errorClass === "config" || errorClass === "quotaExhausted";
 
+/** How many of its latest answers an 'auto' batch's figures average. */
+const AUTO_SAMPLES = 32;
+
 /** Prepared ahead per batch, beyond the images at the API: enough to cover one prepare. */
 const lookAhead = (workers: number) => Math.min(workers, 4);
 
@@ -68,8 +72,11 @@ interface Held {
 /** A batch's window here, with what `workers: 'auto'` measures to size it. */
 interface Lane {
   window: BatchWindow;
-  /** `sized`: the first choice is made, from what earlier batches measured here if anything. */
-  auto: { request: MovingAverage; prepare: MovingAverage; sized: boolean } | null;
+  /**
+   * `sized`: the first choice is made, from what earlier batches measured here if anything.
+   * `sinceChoice`: answers since the window was last chosen.
+   */
+  auto: { request: RecentMean; prepare: RecentMean; sized: boolean; sinceChoice: number } | null;
   rpm: number | null;
 }
 
@@ -100,7 +107,7 @@ export class Dispatcher {
    * What every batch's requests and prepares measured here: where an 'auto' batch starts, so it
    * does not spend its first requests climbing from a guess to the window the work needs.
    */
-  private readonly measured = { request: new MovingAverage(), prepare: new MovingAverage() };
+  private readonly measured = { request: new RecentMean(), prepare: new RecentMean() };
   private readonly recorder: Recorder;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -253,7 +260,12 @@ export class Dispatcher {
       );
       const { request, prepare } = this.measured;
       const auto = batch.workersAuto
-        ? { request: new MovingAverage(0.2, request.value), prepare: new MovingAverage(0.2, prepare.value), sized: false }
+        ? {
+            request: new RecentMean(AUTO_SAMPLES, request.recent),
+            prepare: new RecentMean(AUTO_SAMPLES, prepare.recent),
+            sized: false,
+            sinceChoice: 0,
+          }
         : null;
       lane = { window, auto, rpm: null };
       this.lanes.set(batch.batchId, lane);
@@ -357,11 +369,17 @@ export class Dispatcher {
   /** `workers: 'auto'`: re-sizes the window from what the last requests measured. */
   private resizeAuto(batchId: string, lane: Lane, attempt: AttemptResult): void {
     if (!attempt.ok || attempt.source !== "engine") return;
+    // The thread's own time, not the attempt's wait for a thread: a pool that queues because the
+    // window is too big would otherwise read as a slow pool and shrink it, then as a fast one.
+    const prepareMs = attempt.prepared.workMs;
     this.measured.request.add(attempt.latencyMs - attempt.prepareMs);
-    this.measured.prepare.add(attempt.prepareMs);
+    this.measured.prepare.add(prepareMs);
     if (!lane.auto) return;
     lane.auto.request.add(attempt.latencyMs - attempt.prepareMs);
-    lane.auto.prepare.add(attempt.prepareMs);
+    lane.auto.prepare.add(prepareMs);
+    // A choice stands for a couple of rounds of the window: sooner, it follows the latency's tail.
+    if (++lane.auto.sinceChoice < Math.max(8, 2 * lane.window.workers)) return;
+    lane.auto.sinceChoice = 0;
     this.sizeAuto(batchId, lane, false);
   }
 
@@ -371,11 +389,17 @@ export class Dispatcher {
     const workers = chooseWorkers({
       requestMs: lane.auto.request.value,
       prepareMs: lane.auto.prepare.value ?? 0,
-      poolThreads: this.o.pool.threads,
+      // The cores the pool really has: one goes to the main thread (requests, records, sockets)
+      // and the database beside it, whatever the pool's size.
+      poolThreads: Math.min(this.o.pool.threads, Math.max(1, availableParallelism() - 1)),
       rpm: lane.rpm,
       cap: Math.min(AUTO_WORKERS_MAX, this.o.maxConcurrency),
     });
     if (workers === lane.window.workers || (!first && !worthChanging(lane.window.workers, workers))) return;
+    this.setAuto(batchId, lane, workers);
+  }
+
+  private setAuto(batchId: string, lane: Lane, workers: number): void {
     lane.window.workers = workers;
     lane.window.grant();
     setBatchWorkers(this.o.db, batchId, workers).catch((error: unknown) =>

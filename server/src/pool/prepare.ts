@@ -30,9 +30,12 @@ export interface PreparedBytes {
   phash: string;
   /** The finer check of a near duplicate (see fingerprint.ts). */
   fingerprint: string;
+  /** How long the thread worked on it, ms: the pool's own pace, its queue left out. */
+  workMs: number;
 }
 
 export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutput> {
+  const started = performance.now();
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let result: { data: Buffer; info: OutputInfo };
   try {
@@ -60,6 +63,7 @@ export async function prepareImage({ bytes }: PrepareInput): Promise<PrepareOutp
     sha256: createHash("sha256").update(input).digest("hex"),
     phash: BigInt(`0b${bits}`).toString(16).padStart(16, "0"),
     fingerprint,
+    workMs: Math.round(performance.now() - started),
   };
 }
 
