@@ -30,8 +30,10 @@ describe("workers: 'auto'", () => {
     expect(next.recent).toEqual([300, 300, 3_300, 300]);
   });
 
-  it("changes the window only by a third or more of it, or by one when it is small", () => {
+  it("changes the window only by a third or more of it, by two from 4 up, by one below", () => {
     expect(worthChanging(2, 3)).toBe(true);
+    expect(worthChanging(4, 5)).toBe(false);
+    expect(worthChanging(4, 2)).toBe(true);
     expect(worthChanging(6, 7)).toBe(false);
     expect(worthChanging(6, 4)).toBe(true);
     expect(worthChanging(12, 15)).toBe(false);
