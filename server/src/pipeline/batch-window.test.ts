@@ -44,6 +44,17 @@ function window(workers: number, opts: Opts = {}) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
+/** Images 1-3 wait for a window of one; image 1 goes, answers, and its place is handed on. */
+async function enterThreeAndEndFirst(w: BatchWindow): Promise<(() => void)[]> {
+  const signal = new AbortController().signal;
+  const leaves: (() => void)[] = [];
+  for (let n = 1; n <= 3; n++) void w.enter(image(n), signal).then((leave) => leaves.push(leave));
+  await settle();
+  leaves[0]!();
+  await settle();
+  return leaves;
+}
+
 describe("a batch's window in one process", () => {
   it("lets no more than `workers` requests go, and passes an ended request's place to the next at once", async () => {
     const { w, slots, passes, total } = window(2);
@@ -64,12 +75,7 @@ describe("a batch's window in one process", () => {
   it("sends the next request before the database has moved the place, and holds back what depends on the move", async () => {
     const answers: ((ok: boolean) => void)[] = [];
     const { w, passes } = window(1, { pass: () => new Promise((resolve) => answers.push(resolve)) });
-    const signal = new AbortController().signal;
-    const leaves: (() => void)[] = [];
-    for (let n = 1; n <= 3; n++) void w.enter(image(n), signal).then((leave) => leaves.push(leave));
-    await settle();
-    leaves[0]!();
-    await settle();
+    const leaves = await enterThreeAndEndFirst(w);
     // image-2 is out while its place is still moving; image-1's record must wait for the move.
     expect(leaves).toHaveLength(2);
     let firstSettled = false;
@@ -93,12 +99,7 @@ describe("a batch's window in one process", () => {
 
   it("stops a request whose place did not move to it, and frees nothing when it ends", async () => {
     const { w, lost, slots, total } = window(1, { pass: async () => false });
-    const signal = new AbortController().signal;
-    const leaves: (() => void)[] = [];
-    for (let n = 1; n <= 3; n++) void w.enter(image(n), signal).then((leave) => leaves.push(leave));
-    await settle();
-    leaves[0]!();
-    await settle();
+    const leaves = await enterThreeAndEndFirst(w);
     expect(lost).toEqual(["image-2"]);
     // image-2 ends (stopped): it held no place, so image-3 asks the database for a free one.
     leaves[1]!();

@@ -2,6 +2,7 @@ import type { FakeGemini } from "../../support/fake-gemini";
 import type { BenchService } from "../bench-service";
 import { fakeWall, listScheduleMakespan, peakConcurrency, serviceTimes } from "../ideal";
 import { filesOf, type BenchImage } from "../images";
+import type { Row } from "../report";
 import { runAutoBatch, runBatch, type BatchRun, type Workers } from "../run-batch";
 
 export interface EfficiencyRun {
@@ -53,4 +54,13 @@ export async function measureEfficiency(service: BenchService, fake: FakeGemini,
   const auto = await runAutoBatch(service, fake, filesOf(images, "auto"));
   if (auto) runs.push(figures(auto, "auto", images.length));
   return { runs, autoSupported: auto !== null };
+}
+
+/** The summary's row for one window: target 0.97 from 3 workers up. */
+export function efficiencyRow(result: EfficiencyResult, w: Workers): Row {
+  const run = result.runs.find((r) => r.workers === w);
+  const measurement = `efficiency, workers ${w}`;
+  const target = w === 1 ? "-" : ">= 0.97";
+  if (!run) return { measurement, figure: w === "auto" ? "auto: not supported by this build" : null, target, pass: null };
+  return { measurement, figure: run.efficiency.toFixed(2), target, pass: w === 1 ? null : run.efficiency >= 0.97 };
 }

@@ -1,6 +1,7 @@
 import type { FakeGemini } from "../../support/fake-gemini";
 import type { BenchService } from "../bench-service";
 import { filesOf, type BenchImage } from "../images";
+import type { Row } from "../report";
 import { runBatch } from "../run-batch";
 
 export interface ThroughputResult {
@@ -31,3 +32,15 @@ export async function measureThroughput(
     imagesPerSecond: images.length / (run.e2eMs / 1000),
   };
 }
+
+export const THROUGHPUT_TARGET = 400;
+
+export const throughputRow = (r: ThroughputResult): Row => ({
+  measurement: "throughput, zero latency (img/s)",
+  figure: r.imagesPerSecond.toFixed(1),
+  target: `>= ${THROUGHPUT_TARGET}`,
+  pass: r.imagesPerSecond >= THROUGHPUT_TARGET,
+});
+
+export const describeThroughput = (r: ThroughputResult) =>
+  `Part 4, throughput: ${r.images} tiny images, workers ${r.workers}, zero latency: ${r.succeeded}/${r.images} succeeded, ${r.requests} requests, submit..final ${r.e2eMs.toFixed(0)} ms, ${r.imagesPerSecond.toFixed(1)} img/s`;
