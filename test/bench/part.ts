@@ -1,6 +1,7 @@
 import { startFakeGemini, type FakeGemini, type Latency } from "../support/fake-gemini";
 import { startBenchService, type BenchService } from "./bench-service";
 import { answerByHash, answersFor, filesOf, flyerImages, logNormalLatency, tinyImages, type BenchImage } from "./images";
+import { measureProcesses } from "./parts/processes";
 import { describeQueuedMemory, measureQueuedMemory, queuedMemoryRow } from "./parts/queued-memory";
 import { runBatch } from "./run-batch";
 import { describeSubscribers, measureSubscribers, subscribersRows } from "./parts/subscribers";
@@ -57,6 +58,15 @@ const PARTS: Record<string, () => Promise<Row[]>> = {
     const result = await withService(images, 0, (service, fake) => measureThroughput(service, fake, images, settings.throughputWorkers));
     console.log(describeThroughput(result));
     return [throughputRow(result)];
+  },
+  processes: async () => {
+    const images = await tinyImages(settings.throughputImages, settings.seed, "tput");
+    const result = await measureProcesses(images.slice(0, settings.processesImages), settings.processesWorkers);
+    const [one, two] = result.runs;
+    const ratio = one && two ? two.imagesPerSecond / one.imagesPerSecond : Number.NaN;
+    for (const r of result.runs)
+      console.log(`${r.processes} process(es): ${r.succeeded}/${result.images}, ${r.imagesPerSecond.toFixed(1)} img/s`);
+    return [{ measurement: "two server processes / one (img/s ratio)", figure: ratio.toFixed(2), target: ">= 1.7", pass: ratio >= 1.7 }];
   },
   "queued-memory": async () => {
     const images = await tinyImages(settings.throughputImages, settings.seed, "tput");
