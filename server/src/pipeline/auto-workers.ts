@@ -31,9 +31,9 @@ export function chooseWorkers(m: AutoInputs): number {
 }
 
 /**
- * Whether a new choice is worth a change: within a third of the window (or one, from 4 up) the measurements only
- * wander (a latency with a long tail moves the average all the time), and a window that follows
- * every wander has more requests out at its peaks than the work needs.
+ * Whether a new choice is worth a change: within a third of the window (or one, from 4 up) the
+ * measurements only wander (a latency with a long tail moves the average all the time), and a
+ * window that follows every wander has more requests out at its peaks than the work needs.
  */
 export function worthChanging(current: number, chosen: number): boolean {
   return Math.abs(chosen - current) >= Math.max(current >= 4 ? 2 : 1, Math.round(current / 3));

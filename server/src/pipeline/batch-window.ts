@@ -173,9 +173,10 @@ export class BatchWindow {
   }
 
   private pass(from: HeldImage, waiter: Waiter): void {
+    const fromKey = keyOf(from);
     const to = keyOf(waiter.image);
     // A place that never reached `from` has nothing to pass on.
-    const moved = (this.arriving.get(keyOf(from)) ?? Promise.resolve(true))
+    const moved = (this.arriving.get(fromKey) ?? Promise.resolve(true))
       .then((held) => (held ? this.deps.passSlot(from, waiter.image) : false))
       .catch((error: unknown) => {
         this.deps.failed(error);
@@ -188,10 +189,10 @@ export class BatchWindow {
         }
         return ok;
       });
-    this.leaving.set(keyOf(from), moved);
+    this.leaving.set(fromKey, moved);
     this.arriving.set(to, moved);
     void moved.then(() => {
-      if (this.leaving.get(keyOf(from)) === moved) this.leaving.delete(keyOf(from));
+      if (this.leaving.get(fromKey) === moved) this.leaving.delete(fromKey);
       if (this.arriving.get(to) === moved) this.arriving.delete(to);
     });
     const leave = once(() => this.leave(waiter.image));

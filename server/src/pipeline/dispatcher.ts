@@ -372,10 +372,11 @@ export class Dispatcher {
     // The thread's own time, not the attempt's wait for a thread: a pool that queues because the
     // window is too big would otherwise read as a slow pool and shrink it, then as a fast one.
     const prepareMs = attempt.prepared.workMs;
-    this.measured.request.add(attempt.latencyMs - attempt.prepareMs);
+    const requestMs = attempt.latencyMs - attempt.prepareMs;
+    this.measured.request.add(requestMs);
     this.measured.prepare.add(prepareMs);
     if (!lane.auto) return;
-    lane.auto.request.add(attempt.latencyMs - attempt.prepareMs);
+    lane.auto.request.add(requestMs);
     lane.auto.prepare.add(prepareMs);
     // A choice stands for a couple of rounds of the window: sooner, it follows the latency's tail.
     if (++lane.auto.sinceChoice < Math.max(8, 2 * lane.window.workers)) return;

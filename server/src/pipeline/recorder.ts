@@ -42,15 +42,15 @@ export class Recorder {
     });
   }
 
-  private async run(batchId: string, group: Queued[]): Promise<void> {
-    await this.commit(batchId, group);
-    const next = this.queues.get(batchId) ?? [];
-    if (next.length === 0) {
-      this.queues.delete(batchId);
-      return;
+  /** Records `group`, then whatever queued meanwhile, until the queue is empty. */
+  private async run(batchId: string, first: Queued[]): Promise<void> {
+    let group = first;
+    while (group.length > 0) {
+      await this.commit(batchId, group);
+      group = this.queues.get(batchId) ?? [];
+      this.queues.set(batchId, []);
     }
-    this.queues.set(batchId, []);
-    await this.run(batchId, next);
+    this.queues.delete(batchId);
   }
 
   private async commit(batchId: string, group: Queued[]): Promise<void> {
