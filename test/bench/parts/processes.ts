@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { connect, migrateDatabase, startEmbeddedPostgres } from "../../../db/src/index";
-import { createTokens } from "../../../server/src/auth/tokens";
+import { connect } from "../../../db/src/index";
 import { startFakeGemini } from "../../support/fake-gemini";
+import { adminToken, serverEnv, withBenchDatabase } from "../server-child";
 import { startServerProcess, type ServerProcess } from "../../support/server-process";
 import { createClient, uploadForm } from "../../support/trpc-client";
-import { MODEL, waitForFinalBatch } from "../bench-service";
+import { waitForFinalBatch } from "../bench-service";
 import { answerByHash, answersFor, filesOf, type BenchImage } from "../images";
-
-const SECRET = "bench-secret-that-is-long-enough-for-hs256";
 
 export interface ProcessesRun {
   processes: number;
@@ -43,55 +38,48 @@ export async function measureProcesses(images: BenchImage[], workers: number): P
     latencyMs: LATENCY_MS,
     answer: answerByHash(answers),
   });
-  const dir = mkdtempSync(path.join(os.tmpdir(), "showscan-bench-procs-"));
-  const pg = await startEmbeddedPostgres(dir);
-  const conn = connect(pg.url, { max: 2 });
-  const token = await createTokens(SECRET).sign({ sub: "bench", role: "admin" });
-  const env = {
-    DATABASE_URL: pg.url,
-    GEMINI_API_KEY: "test-key",
-    GEMINI_BASE_URL: fake.url,
-    GEMINI_MODEL: MODEL,
-    JWT_SECRET: SECRET,
-    MAX_CONCURRENCY: String(PROCESS_CAP),
-  };
+  const token = await adminToken();
   const runs: ProcessesRun[] = [];
   try {
-    await migrateDatabase(pg.url);
-    for (const processes of [1, 2]) {
-      const servers: ServerProcess[] = [];
+    await withBenchDatabase("procs", async (databaseUrl) => {
+      const conn = connect(databaseUrl, { max: 2 });
+      const env = serverEnv(databaseUrl, fake.url, { MAX_CONCURRENCY: String(PROCESS_CAP) });
       try {
-        const launched = await Promise.allSettled(Array.from({ length: processes }, () => startServerProcess(env)));
-        for (const r of launched) if (r.status === "fulfilled") servers.push(r.value);
-        const failed = launched.find((r) => r.status === "rejected");
-        if (failed) throw failed.reason;
-        const api = createClient(servers[0]!.url, token);
-        try {
-          const files = filesOf(images, `p${processes}`);
-          const per = Math.ceil(files.length / BATCHES);
-          const started = performance.now();
-          const batchIds = await Promise.all(
-            Array.from({ length: BATCHES }, async (_, i) => {
-              const form = uploadForm(files.slice(i * per, (i + 1) * per), { workers, skipCache: "true" });
-              return (await api.client.batch.analyze.mutate(form)).batchId;
-            }),
-          );
-          const batches = await Promise.all(batchIds.map((id) => waitForFinalBatch(conn.db, id, 10 * 60_000)));
-          const e2eMs = performance.now() - started;
-          const succeeded = batches.reduce((n, b) => n + b.succeededImages, 0);
-          runs.push({ processes, succeeded, e2eMs, imagesPerSecond: images.length / (e2eMs / 1000) });
-        } finally {
-          await api.close();
+        for (const processes of [1, 2]) {
+          const servers: ServerProcess[] = [];
+          try {
+            const launched = await Promise.allSettled(Array.from({ length: processes }, () => startServerProcess(env)));
+            for (const r of launched) if (r.status === "fulfilled") servers.push(r.value);
+            const failed = launched.find((r) => r.status === "rejected");
+            if (failed) throw failed.reason;
+            const api = createClient(servers[0]!.url, token);
+            try {
+              const files = filesOf(images, `p${processes}`);
+              const per = Math.ceil(files.length / BATCHES);
+              const started = performance.now();
+              const batchIds = await Promise.all(
+                Array.from({ length: BATCHES }, async (_, i) => {
+                  const form = uploadForm(files.slice(i * per, (i + 1) * per), { workers, skipCache: "true" });
+                  return (await api.client.batch.analyze.mutate(form)).batchId;
+                }),
+              );
+              const batches = await Promise.all(batchIds.map((id) => waitForFinalBatch(conn.db, id, 10 * 60_000)));
+              const e2eMs = performance.now() - started;
+              const succeeded = batches.reduce((n, b) => n + b.succeededImages, 0);
+              runs.push({ processes, succeeded, e2eMs, imagesPerSecond: images.length / (e2eMs / 1000) });
+            } finally {
+              await api.close();
+            }
+          } finally {
+            await Promise.all(servers.map((s) => s.stop()));
+          }
         }
       } finally {
-        await Promise.all(servers.map((s) => s.stop()));
+        await conn.close().catch(() => {});
       }
-    }
+    });
   } finally {
-    await conn.close().catch(() => {});
-    await pg.stop().catch(() => {});
     await fake.close();
-    rmSync(dir, { recursive: true, force: true });
   }
   return { images: images.length, workers, runs };
 }

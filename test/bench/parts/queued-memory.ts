@@ -1,17 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { connect, databaseSizeBytes, migrateDatabase, startEmbeddedPostgres } from "../../../db/src/index";
-import { createTokens } from "../../../server/src/auth/tokens";
+import { connect, databaseSizeBytes } from "../../../db/src/index";
 import { startFakeGemini } from "../../support/fake-gemini";
 import { startServerProcess } from "../../support/server-process";
-import { createClient, uploadForm } from "../../support/trpc-client";
-import { MODEL } from "../bench-service";
+import { uploadForm } from "../../support/trpc-client";
 import { answerByHash, answersFor, filesOf, type BenchImage } from "../images";
 import { mbOfKb, sampleRss, statusKb } from "../proc-status";
 import type { Row } from "../report";
+import { adminClient, serverEnv, withBenchDatabase } from "../server-child";
 
-const SECRET = "bench-secret-that-is-long-enough-for-hs256";
 const SAMPLE_EVERY_MS = 50;
 
 export interface QueuedMemoryResult {
@@ -49,72 +44,66 @@ export async function measureQueuedMemory(
   server: { threads: number; maxConcurrency: number },
 ): Promise<QueuedMemoryResult> {
   const fake = await startFakeGemini({ latencyMs: 0, answer: answerByHash(await answersFor(images)) });
-  const pgDir = await mkdtemp(path.join(os.tmpdir(), "showscan-bench-queued-pg-"));
-  const pg = await startEmbeddedPostgres(pgDir);
-  // The benchmark's own connection, only for the database's size.
-  const conn = connect(pg.url, { max: 1 });
   try {
-    await migrateDatabase(pg.url);
-    const proc = await startServerProcess({
-      DATABASE_URL: pg.url,
-      GEMINI_API_KEY: "test-key",
-      GEMINI_BASE_URL: fake.url,
-      GEMINI_MODEL: MODEL,
-      JWT_SECRET: SECRET,
-      WORKER_THREADS: String(server.threads),
-      MAX_CONCURRENCY: String(server.maxConcurrency),
-    });
-    const pid = proc.child.pid;
-    if (pid === undefined) throw new Error("the server process has no pid");
-    const api = createClient(proc.url, await createTokens(SECRET).sign({ sub: "bench", role: "admin" }));
-    const ids: string[] = [];
-    try {
-      const dbBefore = await databaseSizeBytes(conn.db);
-      const rssBefore = await statusKb(pid, "VmRSS");
-      const sampler = sampleRss(pid, SAMPLE_EVERY_MS, rssBefore);
-      let sampledPeak = rssBefore;
-      let submitMs = 0;
-      let processedDuringSubmit = 0;
-      let processedDuringHold = 0;
-      let peak = rssBefore;
+    return await withBenchDatabase("queued", async (databaseUrl) => {
+      // The benchmark's own connection, only for the database's size.
+      const conn = connect(databaseUrl, { max: 1 });
       try {
-        const started = performance.now();
-        for (let b = 0; b < batches; b++) {
-          const form = uploadForm(filesOf(images, `q${b}`), { workers: 5, mode: "parallel", skipCache: "true" });
-          ids.push((await api.client.batch.analyze.mutate(form)).batchId);
+        const proc = await startServerProcess(
+          serverEnv(databaseUrl, fake.url, { WORKER_THREADS: String(server.threads), MAX_CONCURRENCY: String(server.maxConcurrency) }),
+        );
+        const pid = proc.child.pid;
+        if (pid === undefined) throw new Error("the server process has no pid");
+        const api = await adminClient(proc.url);
+        const ids: string[] = [];
+        try {
+          const dbBefore = await databaseSizeBytes(conn.db);
+          const rssBefore = await statusKb(pid, "VmRSS");
+          const sampler = sampleRss(pid, SAMPLE_EVERY_MS, rssBefore);
+          let sampledPeak = rssBefore;
+          let submitMs = 0;
+          let processedDuringSubmit = 0;
+          let processedDuringHold = 0;
+          let peak = rssBefore;
+          try {
+            const started = performance.now();
+            for (let b = 0; b < batches; b++) {
+              const form = uploadForm(filesOf(images, `q${b}`), { workers: 5, mode: "parallel", skipCache: "true" });
+              ids.push((await api.client.batch.analyze.mutate(form)).batchId);
+            }
+            submitMs = performance.now() - started;
+            processedDuringSubmit = fake.served.length;
+            await new Promise((resolve) => setTimeout(resolve, holdMs));
+            processedDuringHold = fake.served.length - processedDuringSubmit;
+            peak = await statusKb(pid, "VmHWM");
+          } finally {
+            sampledPeak = await sampler.stop();
+          }
+          const dbAfter = await databaseSizeBytes(conn.db);
+          return {
+            queued: images.length * batches,
+            batches,
+            submitMs,
+            holdMs,
+            rssBeforeMb: mbOfKb(rssBefore),
+            rssPeakMb: mbOfKb(peak),
+            rssSampledPeakMb: mbOfKb(sampledPeak),
+            processedDuringSubmit,
+            processedDuringHold,
+            dbBeforeMb: mb(dbBefore),
+            dbAfterMb: mb(dbAfter),
+          };
+        } finally {
+          for (const batchId of ids) await api.client.batch.cancel.mutate({ batchId }).catch(() => {});
+          await api.close();
+          await proc.stop();
         }
-        submitMs = performance.now() - started;
-        processedDuringSubmit = fake.served.length;
-        await new Promise((resolve) => setTimeout(resolve, holdMs));
-        processedDuringHold = fake.served.length - processedDuringSubmit;
-        peak = await statusKb(pid, "VmHWM");
       } finally {
-        sampledPeak = await sampler.stop();
+        await conn.close().catch(() => {});
       }
-      const dbAfter = await databaseSizeBytes(conn.db);
-      return {
-        queued: images.length * batches,
-        batches,
-        submitMs,
-        holdMs,
-        rssBeforeMb: mbOfKb(rssBefore),
-        rssPeakMb: mbOfKb(peak),
-        rssSampledPeakMb: mbOfKb(sampledPeak),
-        processedDuringSubmit,
-        processedDuringHold,
-        dbBeforeMb: mb(dbBefore),
-        dbAfterMb: mb(dbAfter),
-      };
-    } finally {
-      for (const batchId of ids) await api.client.batch.cancel.mutate({ batchId }).catch(() => {});
-      await api.close();
-      await proc.stop();
-    }
+    });
   } finally {
-    await conn.close().catch(() => {});
-    await pg.stop().catch(() => {});
     await fake.close();
-    await rm(pgDir, { recursive: true, force: true });
   }
 }
 

@@ -2,17 +2,13 @@ import { openAsBlob } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { migrateDatabase, startEmbeddedPostgres } from "../../../db/src/index";
-import { createTokens } from "../../../server/src/auth/tokens";
 import { startFakeGemini } from "../../support/fake-gemini";
 import { noisePng } from "../../support/images";
 import { startServerProcess } from "../../support/server-process";
-import { createClient } from "../../support/trpc-client";
-import { MODEL } from "../bench-service";
 import { mbOfKb, sampleRss, statusKb } from "../proc-status";
 import type { Row } from "../report";
+import { adminClient, serverEnv, withBenchDatabase } from "../server-child";
 
-const SECRET = "bench-secret-that-is-long-enough-for-hs256";
 const SAMPLE_EVERY_MS = 50;
 /** A 2 MB image: 836 x 836 pixels of noise in an uncompressed PNG (noise does not compress anyway). */
 const SIDE = 836;
@@ -41,59 +37,50 @@ export interface UploadMemoryResult {
 export async function measureUploadMemory(count: number): Promise<UploadMemoryResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "showscan-bench-upload-"));
   const fake = await startFakeGemini({ answer: () => ({ json: { shows: [], venues: [], djs: [], vendors: [] } }) });
-  const pgDir = await mkdtemp(path.join(os.tmpdir(), "showscan-bench-upload-pg-"));
-  const pg = await startEmbeddedPostgres(pgDir);
   try {
-    await migrateDatabase(pg.url);
-    const paths: string[] = [];
-    let uploadBytes = 0;
-    for (let i = 0; i < count; i++) {
-      const png = await noisePng(SIDE);
-      const file = path.join(dir, `upload-${String(i + 1).padStart(3, "0")}.png`);
-      await writeFile(file, png);
-      paths.push(file);
-      uploadBytes += png.byteLength;
-    }
-    const server = await startServerProcess({
-      DATABASE_URL: pg.url,
-      GEMINI_API_KEY: "test-key",
-      GEMINI_BASE_URL: fake.url,
-      GEMINI_MODEL: MODEL,
-      JWT_SECRET: SECRET,
+    return await withBenchDatabase("upload", async (databaseUrl) => {
+      const paths: string[] = [];
+      let uploadBytes = 0;
+      for (let i = 0; i < count; i++) {
+        const png = await noisePng(SIDE);
+        const file = path.join(dir, `upload-${String(i + 1).padStart(3, "0")}.png`);
+        await writeFile(file, png);
+        paths.push(file);
+        uploadBytes += png.byteLength;
+      }
+      const server = await startServerProcess(serverEnv(databaseUrl, fake.url));
+      const pid = server.child.pid;
+      if (pid === undefined) throw new Error("the server process has no pid");
+      const api = await adminClient(server.url);
+      try {
+        const form = new FormData();
+        for (const file of paths) form.append("images", await openAsBlob(file, { type: "image/png" }), path.basename(file));
+        const rssBefore = await statusKb(pid, "VmRSS");
+        const sampler = sampleRss(pid, SAMPLE_EVERY_MS, rssBefore);
+        const started = performance.now();
+        const answer = await api.client.batch.analyze.mutate(form);
+        const uploadMs = performance.now() - started;
+        const peak = await statusKb(pid, "VmHWM");
+        const sampledPeak = await sampler.stop();
+        await api.client.batch.cancel.mutate({ batchId: answer.batchId });
+        return {
+          images: count,
+          uploadBytes,
+          stored: answer.totalImages,
+          rejected: answer.rejected.length,
+          uploadMs,
+          rssBeforeMb: mbOfKb(rssBefore),
+          rssPeakMb: mbOfKb(peak),
+          rssSampledPeakMb: mbOfKb(sampledPeak),
+        };
+      } finally {
+        await api.close();
+        await server.stop();
+      }
     });
-    const pid = server.child.pid;
-    if (pid === undefined) throw new Error("the server process has no pid");
-    const api = createClient(server.url, await createTokens(SECRET).sign({ sub: "bench", role: "admin" }));
-    try {
-      const form = new FormData();
-      for (const file of paths) form.append("images", await openAsBlob(file, { type: "image/png" }), path.basename(file));
-      const rssBefore = await statusKb(pid, "VmRSS");
-      const sampler = sampleRss(pid, SAMPLE_EVERY_MS, rssBefore);
-      const started = performance.now();
-      const answer = await api.client.batch.analyze.mutate(form);
-      const uploadMs = performance.now() - started;
-      const peak = await statusKb(pid, "VmHWM");
-      const sampledPeak = await sampler.stop();
-      await api.client.batch.cancel.mutate({ batchId: answer.batchId });
-      return {
-        images: count,
-        uploadBytes,
-        stored: answer.totalImages,
-        rejected: answer.rejected.length,
-        uploadMs,
-        rssBeforeMb: mbOfKb(rssBefore),
-        rssPeakMb: mbOfKb(peak),
-        rssSampledPeakMb: mbOfKb(sampledPeak),
-      };
-    } finally {
-      await api.close();
-      await server.stop();
-    }
   } finally {
-    await pg.stop().catch(() => {});
     await fake.close();
     await rm(dir, { recursive: true, force: true });
-    await rm(pgDir, { recursive: true, force: true });
   }
 }
 
