@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const bin = fileURLToPath(new URL("../../server/bin/showscan.mjs", import.meta.url));
@@ -12,11 +13,15 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+/** The node running the tests first on PATH: the one the bin's first line (`/usr/bin/env -S node ...`) finds. */
+const pathWithThisNode = [path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter);
+
 /** `showscan serve` as its own OS process on an ephemeral port; resolves once it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin, "serve"], {
+  // The file itself, as `npm start` runs it: its first line gives node the service's memory limits.
+  const child = spawn(bin, ["serve"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    env: { PATH: pathWithThisNode, HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import { describeEngine } from "../engines/describe";
 import type { Env } from "../env";
 import type { Logger } from "../logger";
@@ -7,7 +8,9 @@ export async function serveCommand(env: Env, logger: Logger): Promise<void> {
   const runtime = await createRuntime(env, logger);
   const { url } = await runtime.app.start({ port: env.PORT, host: env.HOST });
   const engine = describeEngine(runtime.app.engine);
-  logger.info({ engine: engine.name, model: engine.model }, `showscan listening on ${url}, reading with ${engine.label}`);
+  // The heap limit tells an operator whether the bin's V8 limits applied (see bin/showscan.mjs).
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
+  logger.info({ engine: engine.name, model: engine.model, heapLimitMb }, `showscan listening on ${url}, reading with ${engine.label}`);
   if (engine.hint) logger.info(engine.hint);
   if (runtime.newSecret) {
     // First start: no way to sign in yet, so hand the operator an admin token.
