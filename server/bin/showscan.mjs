@@ -3,7 +3,7 @@
 // this machine's memory, V8 let garbage from uploads pile up between full collections: 10,000
 // queued images raised the server to 425 MB resident while its live heap stayed under 60 MB.
 // A 1 GB old generation (far above what the service keeps; image bytes live outside it) makes
-// it collect sooner, and 4 MB semi-spaces keep each thread's young generation small: 288 MB.
+// it collect sooner, and 4 MB semi-spaces keep each thread's young generation small: under 300 MB.
 // `npm start` and `npx showscan` run this file directly so the line applies; `node <this file>`
 // runs without them.
 //
