@@ -8,7 +8,7 @@ describe("showscan serve started as npm start starts it", () => {
   let fake: FakeGemini;
   let database: TestDatabase;
   beforeAll(async () => {
-    fake = await startFakeGemini({ model: TEST_MODEL, answer: () => ({ json: { shows: [], venues: [], djs: [], vendors: [] } }) });
+    fake = await startFakeGemini({ model: TEST_MODEL });
     database = await createTestDatabase();
   });
   afterAll(async () => {
